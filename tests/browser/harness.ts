@@ -1,0 +1,125 @@
+// Shared set-up for browser tests: finds Debian's Chromium, serves the built site exactly as
+// `npm start` does (dist/ plus the stream on /stream, on a port the OS picks), and runs axe.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startSiteServer, type SiteServer } from '../../server/site-server.ts';
+import { createStreamServer, type StreamServer } from '../../server/stream-server.ts';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** Flags this sandbox needs; without the networking ones Chromium keeps dialling out. */
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-quic',
+];
+
+function detect(): boolean {
+	const missing: string[] = [];
+	if (!existsSync(CHROMIUM_PATH)) missing.push(`Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+	if (!existsSync(DIST)) missing.push('the built site in dist/ (npm run build)');
+	if (missing.length === 0) return true;
+	const line = `browser tests: missing ${missing.join(' and ')}`;
+	if (process.env.CI === 'true') throw new Error(`${line}; under CI=true they must run.`);
+	console.warn(`${line}; skipping them (they run under CI=true).`);
+	return false;
+}
+
+/** False (with one printed line) when Chromium or dist/ is missing outside CI; throws under CI. */
+export const browserAvailable: boolean = detect();
+
+export interface SiteUnderTest {
+	site: SiteServer;
+	stream: StreamServer;
+	url: string;
+	close(): Promise<void>;
+}
+
+/** Serves dist/ with the stream on /stream on 127.0.0.1 and a free port, as `npm start` does. */
+export async function startSite(): Promise<SiteUnderTest> {
+	const stream = createStreamServer({ mount: 'site' });
+	const site = await startSiteServer({
+		root: DIST,
+		host: '127.0.0.1',
+		port: 0,
+		onStreamUpgrade: stream.handleUpgrade,
+	});
+	return {
+		site,
+		stream,
+		url: site.url,
+		close: async () => {
+			await stream.close();
+			await site.close();
+		},
+	};
+}
+
+/** Launches headless Debian Chromium with the flags this machine needs. */
+export function launchBrowser(): Promise<Browser> {
+	return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface ContextOptions {
+	colorScheme?: 'light' | 'dark';
+	reducedMotion?: 'reduce' | 'no-preference';
+	javaScriptEnabled?: boolean;
+	width?: number;
+	height?: number;
+}
+
+/** A fresh context (own storage) at the given viewport and preferences. */
+export function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+	return browser.newContext({
+		colorScheme: options.colorScheme ?? 'light',
+		reducedMotion: options.reducedMotion ?? 'no-preference',
+		javaScriptEnabled: options.javaScriptEnabled ?? true,
+		viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+	});
+}
+
+/** Collects console errors and uncaught page errors so a test can assert there were none. */
+export function collectErrors(page: Page): string[] {
+	const errors: string[] = [];
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(message.text());
+	});
+	page.on('pageerror', (error) => errors.push(String(error)));
+	return errors;
+}
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+export interface AxeViolation {
+	id: string;
+	impact: string | null;
+	help: string;
+	targets: string[];
+}
+
+/** Runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page, or on `selector` within it. */
+export async function axeViolations(page: Page, selector?: string): Promise<AxeViolation[]> {
+	await page.addScriptTag({ path: AXE_PATH });
+	return page.evaluate(async (context) => {
+		// @ts-expect-error axe is injected above
+		const result = await window.axe.run(context ?? document, {
+			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+		});
+		return result.violations.map(
+			(v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
+				id: v.id,
+				impact: v.impact,
+				help: v.help,
+				targets: v.nodes.map((n) => n.target.join(' ')),
+			}),
+		);
+	}, selector ?? null);
+}
