@@ -8,7 +8,10 @@ import { startSiteServer, type SiteServer } from '../../server/site-server.ts';
 import { createStreamServer, type StreamServer } from '../../server/stream-server.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+// SITE_DIST lets parallel work build into its own folder (`astro build --outDir dist-x`).
+const DIST = process.env.SITE_DIST
+	? fileURLToPath(new URL(`../../${process.env.SITE_DIST}/`, import.meta.url))
+	: fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** Flags this sandbox needs; without the networking ones Chromium keeps dialling out. */
 export const CHROMIUM_ARGS = [
