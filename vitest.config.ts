@@ -14,6 +14,13 @@ export default defineConfig({
 			},
 			{
 				test: {
+					// Checks on the built site (byte budgets, text fidelity); needs `astro build` first.
+					name: 'build',
+					include: ['tests/build/**/*.test.ts'],
+				},
+			},
+			{
+				test: {
 					name: 'browser',
 					include: ['tests/browser/**/*.test.ts'],
 					testTimeout: 60_000,

@@ -1,0 +1,187 @@
+// `npm run bench`: every figure the project measures, in one table, also written to
+// bench/RESULTS.md. Each section names the command that produced it and the machine it ran on.
+//   --skip build,weight,lighthouse,stream,render,diagram   leave sections out
+//   --stream-clients 100,1000,2000   passed to the stream benchmark
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { kb, listPages, weighPage } from './lib/page-weight.ts';
+import { markdownTable, rowsFromJson, type Row } from './lib/table.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const OUT = join(ROOT, 'bench', 'out');
+const BIN = join(ROOT, 'node_modules', '.bin');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const args = process.argv.slice(2);
+const skip = new Set((valueOf('--skip') ?? '').split(',').filter(Boolean));
+const streamClients = valueOf('--stream-clients');
+
+function valueOf(flag: string): string | undefined {
+	const index = args.indexOf(flag);
+	return index === -1 ? undefined : args[index + 1];
+}
+
+interface Section {
+	title: string;
+	command: string;
+	body: string;
+}
+
+const sections: Section[] = [];
+mkdirSync(OUT, { recursive: true });
+
+function machine(): string {
+	const chromium = existsSync(CHROMIUM)
+		? spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout.trim()
+		: 'Chromium not installed';
+	return [
+		`${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
+		`${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+		`Node ${process.versions.node}`,
+		chromium,
+	].join(', ');
+}
+
+/** Runs a command with output shown live; resolves with its exit code and wall time. */
+function run(command: string, commandArgs: string[]): Promise<{ code: number; ms: number }> {
+	const started = performance.now();
+	return new Promise((resolve) => {
+		const child = spawn(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+		child.on('close', (code) => resolve({ code: code ?? 1, ms: performance.now() - started }));
+		child.on('error', () => resolve({ code: 1, ms: performance.now() - started }));
+	});
+}
+
+function add(title: string, command: string, body: string): void {
+	sections.push({ title, command, body });
+	console.log(`\n## ${title}\n\n${body}\n\n(${command})`);
+}
+
+if (!skip.has('build')) {
+	const { code, ms } = await run(join(BIN, 'astro'), ['build']);
+	if (code !== 0) {
+		console.error('bench: `astro build` failed; nothing else can be measured.');
+		process.exit(1);
+	}
+	add('Build', 'astro build (wall time, this run)', `\`astro build\`: ${(ms / 1000).toFixed(1)} s`);
+}
+
+if (!existsSync(DIST)) {
+	console.error('bench: dist/ is missing; run `npm run build` or drop `--skip build`.');
+	process.exit(1);
+}
+
+if (!skip.has('weight')) {
+	const rows: Row[] = listPages(DIST).map((page) => {
+		const weight = weighPage(DIST, page);
+		return {
+			page: weight.page,
+			'HTML raw / gzip': `${kb(weight.html.raw)} / ${kb(weight.html.gzip)}`,
+			'CSS raw / gzip': `${kb(weight.css.raw)} / ${kb(weight.css.gzip)}`,
+			'JS before interaction raw / gzip': `${kb(weight.jsInitial.raw)} / ${kb(weight.jsInitial.gzip)}`,
+			'JS on view / first use raw / gzip': `${kb(weight.jsLazy.raw)} / ${kb(weight.jsLazy.gzip)}`,
+			'JS total gzip': kb(weight.jsAll.gzip),
+		};
+	});
+	add('Page weight', 'bench/lib/page-weight.ts over dist/ (gzip level 9, 1 KB = 1000 B)', markdownTable(rows));
+}
+
+if (!skip.has('lighthouse')) {
+	if (!existsSync(CHROMIUM)) {
+		add('Lighthouse', 'lighthouse', `skipped: Chromium missing at ${CHROMIUM}`);
+	} else {
+		const { startSiteServer } = await import('../server/site-server.ts');
+		const { createStreamServer } = await import('../server/stream-server.ts');
+		const stream = createStreamServer({ mount: 'site' });
+		const site = await startSiteServer({ root: DIST, port: 0, onStreamUpgrade: stream.handleUpgrade });
+		const chapter = listPages(DIST).find((p) => p.startsWith('chapters'));
+		const url = `${site.url}/${(chapter ?? 'index.html').replace(/index\.html$/, '')}`;
+		const rows: Row[] = [];
+		for (const preset of ['mobile', 'desktop'] as const) {
+			const output = join(OUT, `lighthouse-${preset}.json`);
+			const lighthouseArgs = [
+				url,
+				'--quiet',
+				'--output=json',
+				`--output-path=${output}`,
+				'--only-categories=performance,accessibility,best-practices,seo',
+				'--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic',
+				...(preset === 'desktop' ? ['--preset=desktop'] : []),
+			];
+			const child = spawnSync(join(BIN, 'lighthouse'), lighthouseArgs, {
+				cwd: ROOT,
+				env: { ...process.env, CHROME_PATH: CHROMIUM },
+				encoding: 'utf8',
+				timeout: 180_000,
+			});
+			if (child.status !== 0 || !existsSync(output)) {
+				rows.push({ preset, result: `failed: ${(child.stderr || child.error?.message || '').trim().split('\n').pop()}` });
+				continue;
+			}
+			const report = JSON.parse(readFileSync(output, 'utf8'));
+			const score = (id: string): string => String(Math.round((report.categories[id]?.score ?? 0) * 100));
+			const audit = (id: string): string => report.audits[id]?.displayValue ?? 'n/a';
+			rows.push({
+				preset,
+				performance: score('performance'),
+				accessibility: score('accessibility'),
+				'best practices': score('best-practices'),
+				SEO: score('seo'),
+				LCP: audit('largest-contentful-paint'),
+				TBT: audit('total-blocking-time'),
+				CLS: audit('cumulative-layout-shift'),
+			});
+		}
+		await stream.close();
+		await site.close();
+		add(
+			'Lighthouse (chapter page)',
+			'lighthouse <chapter URL> [--preset=desktop], served by the npm start server',
+			markdownTable(rows),
+		);
+	}
+}
+
+/** Runs one benchmark script that supports `--json <file>` and adds its rows as a section. */
+async function subBench(name: string, title: string, script: string, extra: string[] = []): Promise<void> {
+	if (skip.has(name)) return;
+	if (!existsSync(join(ROOT, script))) {
+		add(title, script, `skipped: ${script} does not exist`);
+		return;
+	}
+	const json = join(OUT, `${name}.json`);
+	const commandArgs = [script, ...extra, '--json', json];
+	const { code } = await run(process.execPath, commandArgs);
+	if (code !== 0 || !existsSync(json)) {
+		add(title, `node ${commandArgs.join(' ')}`, `failed (exit ${code})`);
+		return;
+	}
+	const rows = rowsFromJson(JSON.parse(readFileSync(json, 'utf8')));
+	add(title, `node ${[script, ...extra].join(' ')}`, markdownTable(rows));
+}
+
+await subBench(
+	'stream',
+	'Stream server vs bare ws broadcast',
+	'bench/stream.bench.ts',
+	streamClients ? ['--clients', streamClients] : [],
+);
+await subBench('render', 'Tick rendering in the page (~50 ticks/s)', 'bench/render.bench.ts');
+await subBench('diagram', 'Pull-vs-push diagram frame rate', 'bench/diagram.bench.ts');
+
+const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const markdown = [
+	'# Benchmark results',
+	'',
+	`Produced by \`npm run bench\` on ${when}.`,
+	'',
+	`Machine: ${machine()}.`,
+	'',
+	...sections.flatMap((s) => [`## ${s.title}`, '', s.body, '', `Command: \`${s.command}\``, '']),
+].join('\n');
+writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), markdown);
+console.log('\nWrote bench/RESULTS.md');
