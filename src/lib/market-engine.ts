@@ -1,0 +1,338 @@
+// The mock market: every tick of every symbol is a pure function of (seed, symbol, exchange,
+// time). Two processes with the same seed agree on every price without talking to each other,
+// which is what lets any number of stream servers (and the page's own simulation) serve
+// identical prices with no shared state. No clock and no Math.random: time is a parameter.
+import { hashString, unit } from './hash.ts';
+
+export const DEFAULT_SEED = 39;
+/** NSE's tick size for equities and indices, in rupees. */
+export const NSE_TICK_SIZE = 0.05;
+
+export interface InstrumentSpec {
+	symbol: string;
+	exchange: string;
+	/** Centre of the price path, in rupees. */
+	basePrice: number;
+	/** Mean tick arrivals per second (Poisson). */
+	ticksPerSecond: number;
+	/** Typical relative deviation of the price from its base (0.006 = 0.6%). */
+	volatility: number;
+	tickSize: number;
+}
+
+export const INSTRUMENTS: readonly InstrumentSpec[] = [
+	{ symbol: 'RELIANCE', exchange: 'NSE', basePrice: 1313.6, ticksPerSecond: 2, volatility: 0.004, tickSize: NSE_TICK_SIZE },
+	{ symbol: 'TCS', exchange: 'NSE', basePrice: 3120.5, ticksPerSecond: 1.2, volatility: 0.004, tickSize: NSE_TICK_SIZE },
+	{ symbol: 'INFY', exchange: 'NSE', basePrice: 1545.3, ticksPerSecond: 1.5, volatility: 0.005, tickSize: NSE_TICK_SIZE },
+	{ symbol: 'HDFCBANK', exchange: 'NSE', basePrice: 1712.4, ticksPerSecond: 1.8, volatility: 0.004, tickSize: NSE_TICK_SIZE },
+	{ symbol: 'SBIN', exchange: 'NSE', basePrice: 812.35, ticksPerSecond: 2.2, volatility: 0.006, tickSize: NSE_TICK_SIZE },
+	{ symbol: 'NIFTY', exchange: 'NSE_INDEX', basePrice: 24350.15, ticksPerSecond: 1, volatility: 0.003, tickSize: NSE_TICK_SIZE },
+];
+
+export interface Tick {
+	symbol: string;
+	exchange: string;
+	ltp: number;
+	timeMs: number;
+	/** Shares traded in this tick (0 for an index). */
+	quantity: number;
+}
+
+export interface Quote {
+	ltp: number;
+	open: number;
+	high: number;
+	low: number;
+	/** Previous session's close. */
+	close: number;
+	volume: number;
+	lastQuantity: number;
+	averagePrice: number;
+	change: number;
+	changePercent: number;
+	timeMs: number;
+}
+
+export interface DepthLevel {
+	price: number;
+	quantity: number;
+	orders: number;
+}
+
+export interface Depth {
+	/** Best (highest) bid first. */
+	buy: DepthLevel[];
+	/** Best (lowest) offer first. */
+	sell: DepthLevel[];
+}
+
+export interface Market {
+	readonly seed: number;
+	/** Known spec, or a deterministic synthetic one for any other well-formed symbol. */
+	instrument(symbol: string, exchange: string): InstrumentSpec;
+	/** Ticks with fromMs < timeMs <= toMs, ascending. Pure function of seed, symbol, time. */
+	ticksBetween(symbol: string, exchange: string, fromMs: number, toMs: number): Tick[];
+	/** The latest tick at or before atMs. */
+	lastTick(symbol: string, exchange: string, atMs: number): Tick;
+	quote(symbol: string, exchange: string, atMs: number): Quote;
+	depth(symbol: string, exchange: string, atMs: number, levels?: number): Depth;
+}
+
+export interface MarketOptions {
+	seed: number;
+	/** Scales every instrument's tick rate (default 1); benchmarks use it to reach 50 ticks/s. */
+	rateMultiplier?: number;
+}
+
+/** Arrivals are drawn per window of this many milliseconds. */
+const WINDOW_MS = 1000;
+/** A session opens at 03:45 UTC (09:15 IST, NSE's open) and lasts a day. */
+const SESSION_OFFSET_MS = (3 * 60 + 45) * 60_000;
+const DAY_MS = 86_400_000;
+/** NSE closes 6 h 15 min after it opens (15:30 IST). */
+const SESSION_LENGTH_MS = (6 * 60 + 15) * 60_000;
+/** Octaves of the price path: period in ms and share of the volatility. */
+const OCTAVES: readonly (readonly [number, number])[] = [
+	[3_000, 0.12],
+	[20_000, 0.22],
+	[180_000, 0.36],
+	[1_800_000, 0.6],
+	[14_400_000, 0.68],
+];
+const OCTAVE_NORM = Math.sqrt(OCTAVES.reduce((sum, [, share]) => sum + share * share, 0));
+
+/** Rounds to the tick size and clears binary fuzz (1313.6000000001 → 1313.6). */
+function roundToTick(price: number, tickSize: number): number {
+	return Number((Math.round(price / tickSize) * tickSize).toFixed(2));
+}
+
+/** Smooth value noise in [-1, 1] at x, from random values at integer lattice points. */
+function valueNoise(key: number, octave: number, x: number): number {
+	const i = Math.floor(x);
+	const f = x - i;
+	const a = unit(key, octave, i) * 2 - 1;
+	const b = unit(key, octave, i + 1) * 2 - 1;
+	const s = f * f * (3 - 2 * f);
+	return a + (b - a) * s;
+}
+
+interface SessionStats {
+	sessionStart: number;
+	throughMs: number;
+	open: number;
+	high: number;
+	low: number;
+	volume: number;
+	turnover: number;
+	close: number;
+}
+
+/** Creates a deterministic market. Same seed, same ticks, in any process. */
+export function createMarket(options: MarketOptions): Market {
+	const seed = options.seed >>> 0;
+	const rateMultiplier = options.rateMultiplier ?? 1;
+	if (!(rateMultiplier > 0) || !Number.isFinite(rateMultiplier)) {
+		throw new RangeError(`\`rateMultiplier\` must be a positive number; got ${rateMultiplier}.`);
+	}
+	const specs = new Map<string, InstrumentSpec>();
+	for (const spec of INSTRUMENTS) specs.set(`${spec.exchange}:${spec.symbol}`, spec);
+	const keys = new Map<string, number>();
+	const sessions = new Map<string, SessionStats>();
+
+	function instrument(symbol: string, exchange: string): InstrumentSpec {
+		const id = `${exchange}:${symbol}`;
+		let spec = specs.get(id);
+		if (!spec) {
+			// Any well-formed symbol gets a stable made-up price between 50 and 5,000 rupees.
+			const h = hashString(id);
+			spec = {
+				symbol,
+				exchange,
+				basePrice: roundToTick(50 + (h % 495_000) / 100, NSE_TICK_SIZE),
+				ticksPerSecond: 0.8 + (h % 7) / 5,
+				volatility: 0.004 + (h % 5) / 1000,
+				tickSize: NSE_TICK_SIZE,
+			};
+			if (specs.size < 10_000) specs.set(id, spec);
+		}
+		return spec;
+	}
+
+	function keyOf(symbol: string, exchange: string): number {
+		const id = `${exchange}:${symbol}`;
+		let key = keys.get(id);
+		if (key === undefined) {
+			key = hashString(`${seed}|${id}`);
+			if (keys.size < 10_000) keys.set(id, key);
+		}
+		return key;
+	}
+
+	function priceAt(spec: InstrumentSpec, key: number, timeMs: number): number {
+		let noise = 0;
+		for (let o = 0; o < OCTAVES.length; o++) {
+			const [period, share] = OCTAVES[o]!;
+			noise += share * valueNoise(key, o, timeMs / period);
+		}
+		// Value noise has a standard deviation of about 0.5 per octave; scale to the volatility.
+		const price = spec.basePrice * Math.exp((noise / OCTAVE_NORM) * 2 * spec.volatility);
+		return Math.max(spec.tickSize, roundToTick(price, spec.tickSize));
+	}
+
+	/** Tick times in one window: Poisson count by inverse CDF, uniform offsets, ascending. */
+	function windowTimes(spec: InstrumentSpec, key: number, window: number): number[] {
+		const lambda = spec.ticksPerSecond * rateMultiplier * (WINDOW_MS / 1000);
+		let count = 0;
+		if (lambda > 600) {
+			// exp(-lambda) underflows for very high rates: use the normal approximation instead.
+			const u = Math.max(unit(key, 102, window), 1e-12);
+			const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * unit(key, 103, window));
+			count = Math.max(0, Math.round(lambda + z * Math.sqrt(lambda)));
+		} else {
+			const u = unit(key, 101, window);
+			let p = Math.exp(-lambda);
+			let cumulative = p;
+			// Bounded: a window never holds more than 40 × its mean (or 50) ticks.
+			const cap = Math.max(50, Math.ceil(lambda * 40));
+			while (u > cumulative && count < cap) {
+				count++;
+				p *= lambda / count;
+				cumulative += p;
+			}
+		}
+		const times: number[] = [];
+		const start = window * WINDOW_MS;
+		for (let j = 0; j < count; j++) times.push(start + Math.floor(unit(key, 104 + j, window) * WINDOW_MS));
+		return times.sort((a, b) => a - b);
+	}
+
+	function makeTick(spec: InstrumentSpec, key: number, timeMs: number, index: number): Tick {
+		const isIndex = spec.exchange.endsWith('_INDEX');
+		const q = unit(key, 7, timeMs, index);
+		return {
+			symbol: spec.symbol,
+			exchange: spec.exchange,
+			ltp: priceAt(spec, key, timeMs),
+			timeMs,
+			quantity: isIndex ? 0 : 1 + Math.floor(q * q * q * 250),
+		};
+	}
+
+	function ticksBetween(symbol: string, exchange: string, fromMs: number, toMs: number): Tick[] {
+		const ticks: Tick[] = [];
+		if (!(toMs > fromMs)) return ticks;
+		const spec = instrument(symbol, exchange);
+		const key = keyOf(symbol, exchange);
+		const first = Math.floor((Math.floor(fromMs) + 1) / WINDOW_MS);
+		const last = Math.floor(toMs / WINDOW_MS);
+		for (let window = first; window <= last; window++) {
+			const times = windowTimes(spec, key, window);
+			for (let j = 0; j < times.length; j++) {
+				const t = times[j]!;
+				if (t > fromMs && t <= toMs) ticks.push(makeTick(spec, key, t, j));
+			}
+		}
+		return ticks;
+	}
+
+	function lastTick(symbol: string, exchange: string, atMs: number): Tick {
+		const spec = instrument(symbol, exchange);
+		const key = keyOf(symbol, exchange);
+		const newest = Math.floor(atMs / WINDOW_MS);
+		// Bounded look-back: even at 0.5 ticks/s an empty minute is vanishingly rare.
+		for (let window = newest; window > newest - 600; window--) {
+			const times = windowTimes(spec, key, window);
+			for (let j = times.length - 1; j >= 0; j--) {
+				if (times[j]! <= atMs) return makeTick(spec, key, times[j]!, j);
+			}
+		}
+		return makeTick(spec, key, (newest - 600) * WINDOW_MS, 0);
+	}
+
+	function sessionStartOf(atMs: number): number {
+		return Math.floor((atMs - SESSION_OFFSET_MS) / DAY_MS) * DAY_MS + SESSION_OFFSET_MS;
+	}
+
+	/** Session aggregates up to atMs, extended incrementally; a query into the past recomputes. */
+	function sessionStats(symbol: string, exchange: string, atMs: number): SessionStats {
+		const id = `${exchange}:${symbol}`;
+		const sessionStart = sessionStartOf(atMs);
+		let stats = sessions.get(id);
+		if (!stats || stats.sessionStart !== sessionStart || stats.throughMs > atMs) {
+			const opening = lastTick(symbol, exchange, sessionStart);
+			const previousClose = lastTick(symbol, exchange, sessionStart - DAY_MS + SESSION_LENGTH_MS);
+			stats = {
+				sessionStart,
+				throughMs: sessionStart,
+				open: opening.ltp,
+				high: opening.ltp,
+				low: opening.ltp,
+				volume: 0,
+				turnover: 0,
+				close: previousClose.ltp,
+			};
+			if (sessions.size < 10_000) sessions.set(id, stats);
+		}
+		// Walk forward an hour at a time so a cold start late in the day stays bounded in memory.
+		while (stats.throughMs < atMs) {
+			const to = Math.min(atMs, stats.throughMs + 3_600_000);
+			for (const tick of ticksBetween(symbol, exchange, stats.throughMs, to)) {
+				if (tick.ltp > stats.high) stats.high = tick.ltp;
+				if (tick.ltp < stats.low) stats.low = tick.ltp;
+				stats.volume += tick.quantity;
+				stats.turnover += tick.quantity * tick.ltp;
+			}
+			stats.throughMs = to;
+		}
+		return stats;
+	}
+
+	function quote(symbol: string, exchange: string, atMs: number): Quote {
+		const tick = lastTick(symbol, exchange, atMs);
+		const stats = sessionStats(symbol, exchange, atMs);
+		const high = Math.max(stats.high, tick.ltp);
+		const low = Math.min(stats.low, tick.ltp);
+		const change = Number((tick.ltp - stats.close).toFixed(2));
+		return {
+			ltp: tick.ltp,
+			open: stats.open,
+			high,
+			low,
+			close: stats.close,
+			volume: stats.volume,
+			lastQuantity: tick.quantity,
+			averagePrice: stats.volume > 0 ? Number((stats.turnover / stats.volume).toFixed(2)) : tick.ltp,
+			change,
+			changePercent: stats.close > 0 ? Number(((change / stats.close) * 100).toFixed(2)) : 0,
+			timeMs: tick.timeMs,
+		};
+	}
+
+	function depth(symbol: string, exchange: string, atMs: number, levels = 5): Depth {
+		const spec = instrument(symbol, exchange);
+		if (spec.exchange.endsWith('_INDEX')) return { buy: [], sell: [] };
+		const key = keyOf(symbol, exchange);
+		const tick = lastTick(symbol, exchange, atMs);
+		const count = Math.max(0, Math.min(50, Math.floor(levels)));
+		const buy: DepthLevel[] = [];
+		const sell: DepthLevel[] = [];
+		for (let level = 0; level < count; level++) {
+			const step = spec.tickSize * (level + 1);
+			const bidQty = 1 + Math.floor(unit(key, 31, tick.timeMs, level) * 90) * (level + 1);
+			const askQty = 1 + Math.floor(unit(key, 32, tick.timeMs, level) * 90) * (level + 1);
+			buy.push({
+				price: roundToTick(tick.ltp - step, spec.tickSize),
+				quantity: bidQty,
+				orders: 1 + Math.floor(unit(key, 33, tick.timeMs, level) * Math.min(bidQty, 12)),
+			});
+			sell.push({
+				price: roundToTick(tick.ltp + step, spec.tickSize),
+				quantity: askQty,
+				orders: 1 + Math.floor(unit(key, 34, tick.timeMs, level) * Math.min(askQty, 12)),
+			});
+		}
+		return { buy, sell };
+	}
+
+	return { seed, instrument, ticksBetween, lastTick, quote, depth };
+}
