@@ -1,0 +1,58 @@
+// Every limit and interval of the mock stream server, in one place (as ws keeps its constants
+// in one module). Tests shrink them through `createStreamServer({ limits })`.
+
+export interface Limits {
+	/** Largest inbound message; bigger closes the connection with 1009 (OpenAlgo: 1 MiB). */
+	maxPayloadBytes: number;
+	/** Distinct (symbol, exchange) pairs one connection may hold. */
+	maxSymbolsPerConnection: number;
+	/** Sustained inbound messages per second per connection (token bucket refill rate). */
+	messagesPerSecond: number;
+	/** Messages a connection may send at once before the rate applies (bucket size). */
+	messageBurst: number;
+	/** Messages refused for rate within one connection before it is closed with 1008. */
+	floodCloseAfter: number;
+	/** Open connections in total; more are refused at the upgrade with 503. */
+	maxConnections: number;
+	/** Protocol ping interval; a peer that has not answered the previous ping is dropped. */
+	heartbeatIntervalMs: number;
+	/** Standalone mount: time to authenticate before close 4401 "auth timeout" (OpenAlgo: 15 s). */
+	authGraceMs: number;
+	/** Above this many unsent bytes a client is a slow reader: only its latest tick per subscription is kept. */
+	slowReaderBytes: number;
+	/** How often due ticks are computed and fanned out. */
+	pumpIntervalMs: number;
+	/** How long `close()` waits for clients to acknowledge 1001 before cutting them off. */
+	closeTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+	maxPayloadBytes: 1024 * 1024,
+	maxSymbolsPerConnection: 100,
+	messagesPerSecond: 20,
+	messageBurst: 40,
+	floodCloseAfter: 200,
+	maxConnections: 5000,
+	heartbeatIntervalMs: 20_000,
+	authGraceMs: 15_000,
+	slowReaderBytes: 256 * 1024,
+	pumpIntervalMs: 10,
+	closeTimeoutMs: 1000,
+};
+
+/** Close codes the server uses (RFC 6455 §7.4.1, plus OpenAlgo's and the mock's own 4xxx). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_AUTH_TIMEOUT = 4401;
+export const CLOSE_DROPPED_ON_REQUEST = 4000;
+
+/** Merges overrides into the defaults, refusing values that would break the server. */
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+	const limits = { ...DEFAULT_LIMITS, ...overrides };
+	for (const [name, value] of Object.entries(limits)) {
+		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+			throw new RangeError(`Stream limit \`${name}\` must be a positive number; got ${String(value)}.`);
+		}
+	}
+	return limits;
+}
