@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createMarket } from '../../src/lib/market-engine.ts';
+import { StreamSession, type StreamSessionOptions } from '../../src/lib/stream-session.ts';
+
+const NOW = Date.UTC(2026, 10, 25, 5, 0, 0);
+const CHAPTER = JSON.stringify({
+	action: 'subscribe',
+	mode: 'ltp',
+	symbols: [
+		{ symbol: 'RELIANCE', exchange: 'NSE' },
+		{ symbol: 'TCS', exchange: 'NSE' },
+	],
+});
+
+function session(options: Partial<StreamSessionOptions> = {}): StreamSession {
+	return new StreamSession({ market: createMarket({ seed: 39 }), implicitAuth: false, maxSymbols: 100, ...options });
+}
+
+describe('StreamSession#receive', () => {
+	it('refuses a subscribe before authenticate where auth is required', () => {
+		expect(session().receive(CHAPTER, NOW)).toEqual([
+			{ status: 'error', code: 'NOT_AUTHENTICATED', message: 'You must authenticate first' },
+		]);
+	});
+
+	it('accepts the chapter’s bare subscribe with implicitAuth, acking LTP for both symbols', () => {
+		const s = session({ implicitAuth: true });
+		expect(s.receive(CHAPTER, NOW)).toEqual([
+			{
+				type: 'subscribe',
+				status: 'success',
+				subscriptions: [
+					{ symbol: 'RELIANCE', exchange: 'NSE', status: 'success', mode: 'LTP', depth: 5, broker: 'mock' },
+					{ symbol: 'TCS', exchange: 'NSE', status: 'success', mode: 'LTP', depth: 5, broker: 'mock' },
+				],
+				message: 'Subscription processing complete',
+				broker: 'mock',
+			},
+		]);
+		expect(s.authenticated).toBe(true);
+	});
+
+	it('authenticates any key in demo mode and only the configured key otherwise', () => {
+		expect(session().receive('{"action":"authenticate","api_key":"anything"}', NOW)[0]).toMatchObject({ type: 'auth', status: 'success' });
+		const strict = session({ apiKey: 'right' });
+		expect(strict.receive('{"action":"authenticate","api_key":"wrong"}', NOW)).toEqual([
+			{ status: 'error', code: 'AUTHENTICATION_ERROR', message: 'Invalid API key' },
+		]);
+		expect(strict.authenticated).toBe(false);
+		expect(strict.receive('{"action":"authenticate","api_key":"right"}', NOW)[0]).toMatchObject({ type: 'auth' });
+	});
+
+	it('answers ping before authentication and echoes the client fields', () => {
+		expect(session().receive('{"action":"ping","timestamp":5,"_pingId":7}', NOW)).toEqual([
+			{ type: 'pong', status: 'success', server_timestamp: NOW, client_timestamp: 5, _pingId: 7 },
+		]);
+	});
+
+	it('does not duplicate a repeated subscription', () => {
+		const s = session({ implicitAuth: true });
+		s.receive(CHAPTER, NOW);
+		s.receive(CHAPTER, NOW);
+		expect(s.subscriptions()).toHaveLength(2);
+	});
+
+	it('removes only the (symbol, exchange, mode) named by unsubscribe', () => {
+		const s = session({ implicitAuth: true });
+		s.receive(CHAPTER, NOW);
+		s.receive('{"action":"subscribe","mode":"quote","symbols":[{"symbol":"TCS","exchange":"NSE"}]}', NOW);
+		const [ack] = s.receive('{"action":"unsubscribe","mode":"ltp","symbols":[{"symbol":"TCS","exchange":"NSE"}]}', NOW);
+		expect(ack).toMatchObject({ type: 'unsubscribe', status: 'success', successful: [{ symbol: 'TCS' }], failed: [] });
+		expect(s.subscriptions().map((x) => `${x.symbol}:${x.mode}`)).toEqual(['RELIANCE:1', 'TCS:2']);
+	});
+
+	it('lists every removed subscription on unsubscribe_all', () => {
+		const s = session({ implicitAuth: true });
+		s.receive(CHAPTER, NOW);
+		const [ack] = s.receive('{"action":"unsubscribe_all"}', NOW);
+		expect(ack).toMatchObject({ status: 'success', successful: [{ symbol: 'RELIANCE' }, { symbol: 'TCS' }] });
+		expect(s.subscriptions()).toEqual([]);
+	});
+
+	it('fails entries past the symbol limit with a partial ack', () => {
+		const s = session({ implicitAuth: true, maxSymbols: 1 });
+		const [ack] = s.receive(CHAPTER, NOW);
+		expect(ack).toMatchObject({
+			status: 'partial',
+			subscriptions: [{ symbol: 'RELIANCE', status: 'success' }, { symbol: 'TCS', status: 'error' }],
+		});
+	});
+
+	it('answers an unknown verb and bad JSON with OpenAlgo errors and keeps going', () => {
+		const s = session({ implicitAuth: true });
+		expect(s.receive('{"action":"hello"}', NOW)).toEqual([{ status: 'error', code: 'INVALID_ACTION', message: 'Invalid action: hello' }]);
+		expect(s.receive('{oops', NOW)).toEqual([{ status: 'error', code: 'INVALID_JSON', message: 'Invalid JSON message' }]);
+		expect(s.receive(CHAPTER, NOW)[0]).toMatchObject({ type: 'subscribe', status: 'success' });
+	});
+
+	it('honours simulate_drop only where allowed', () => {
+		expect(session().handle('{"action":"simulate_drop"}', NOW)).toMatchObject({
+			drop: false,
+			frames: [{ code: 'INVALID_ACTION' }],
+		});
+		expect(session({ allowSimulateDrop: true }).handle('{"action":"simulate_drop"}', NOW)).toMatchObject({ drop: true, frames: [] });
+	});
+});
+
+describe('StreamSession#marketDataBetween', () => {
+	it('gives one frame per tick and subscribed mode, in time order, with the market’s prices', () => {
+		const market = createMarket({ seed: 39 });
+		const s = new StreamSession({ market, implicitAuth: true, maxSymbols: 10 });
+		s.receive(CHAPTER, NOW);
+		s.receive('{"action":"subscribe","mode":2,"symbol":"RELIANCE","exchange":"NSE"}', NOW);
+		const due = s.marketDataBetween(NOW, NOW + 5_000);
+		const reliance = market.ticksBetween('RELIANCE', 'NSE', NOW, NOW + 5_000);
+		const tcs = market.ticksBetween('TCS', 'NSE', NOW, NOW + 5_000);
+		expect(due).toHaveLength(reliance.length * 2 + tcs.length);
+		for (let i = 1; i < due.length; i++) expect(due[i]!.timeMs).toBeGreaterThanOrEqual(due[i - 1]!.timeMs);
+		const quoteFrames = due.filter((d) => d.frame.mode === 2);
+		expect(quoteFrames.map((d) => d.frame.data.ltp)).toEqual(reliance.map((t) => t.ltp));
+		expect(quoteFrames[0]!.frame.data).toHaveProperty('change_percent');
+	});
+});
