@@ -1,0 +1,209 @@
+// Checking "Try it yourself" answers: reading a number the way a reader writes it ("28,800",
+// "28.8k", "2.88e4", "8 × 60 × 60", "about 28 800 requests"), judging it with a hint for the
+// usual slips, the polling-cost calculator, and the defensive parser for saved answers.
+// Pure: shared by the exercise widget and its unit tests.
+
+export const EXERCISE_KINDS = ['choice', 'number', 'text'] as const;
+export type ExerciseKind = (typeof EXERCISE_KINDS)[number];
+
+const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6 };
+// A number: digits with optional thousands groups (",", " ", "_", "'", thin spaces), decimals,
+// an exponent and a k/thousand/m/million suffix.
+const NUMBER_TOKEN =
+	/(\d{1,3}(?:[,_'\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?:\s*e\s*([-+]?\d+))?(?:\s*(k|thousand|m|million)\b)?/i;
+
+/** Reads one number token (see NUMBER_TOKEN) as a value; undefined when none is there. */
+function readToken(text: string): { value: number; rest: string } | undefined {
+	const match = NUMBER_TOKEN.exec(text);
+	if (!match) return undefined;
+	let digits = match[1];
+	if (/^\d{1,3}(?:[,_'\u00a0\u202f ]\d{3})+/.test(digits)) {
+		digits = digits.replace(/[,_'\u00a0\u202f ]/g, '');
+	} else {
+		// "28,8k": a lone comma followed by other than three digits is a decimal comma.
+		digits = digits.replace(',', '.');
+	}
+	let value = Number(digits);
+	if (match[2] !== undefined) value *= 10 ** Number(match[2]);
+	if (match[3] !== undefined) value *= MULTIPLIERS[match[3].toLowerCase()];
+	return Number.isFinite(value) ? { value, rest: text.slice(match.index + match[0].length) } : undefined;
+}
+
+/**
+ * The number a reader meant, or undefined when there is none. After "=" only the result counts
+ * ("8 × 3600 = 28,800"); a bare product of numbers is multiplied ("8 * 60 * 60").
+ */
+export function parseNumberAnswer(input: string): number | undefined {
+	let text = input.normalize('NFKC').trim();
+	const equals = text.lastIndexOf('=');
+	if (equals >= 0) text = text.slice(equals + 1);
+	text = text.replace(/[~≈]/g, ' ').trim();
+	const first = readToken(text);
+	if (!first) return undefined;
+	// "8 × 60 × 60", "8*3600", "8 x 60 x 60": multiply the factors.
+	let value = first.value;
+	let rest = first.rest;
+	for (let i = 0; i < 8; i++) {
+		const times = /^\s*(?:h|hours?|min|minutes?|s|seconds?)?\s*[×x*]\s*/i.exec(rest);
+		if (!times) break;
+		const next = readToken(rest.slice(times[0].length));
+		if (!next || NUMBER_TOKEN.exec(rest.slice(times[0].length))?.index !== 0) break;
+		value *= next.value;
+		rest = next.rest;
+	}
+	return value;
+}
+
+export type NumberVerdict =
+	| { status: 'empty' }
+	| { status: 'unreadable' }
+	| { status: 'correct'; value: number }
+	| { status: 'close'; value: number; hint: string }
+	| { status: 'wrong'; value: number; hint: string };
+
+export interface NumberCheckOptions {
+	answer: number;
+	/** Relative tolerance for "correct" (default 0.01: "roughly" allows 1%). */
+	tolerance?: number;
+	/** Said when no specific slip is recognised. */
+	fallbackHint?: string;
+}
+
+const near = (a: number, b: number): boolean => Math.abs(a - b) <= Math.abs(b) * 0.005;
+
+/** A hint naming the usual slip behind `value` when the answer is `answer` (unit factors). */
+export function numberHint(value: number, answer: number, fallbackHint?: string): string {
+	const slips: Array<[number, string]> = [
+		[1 / 60, 'You are off by a factor of 60 (too small): did you count minutes instead of seconds? There are 60 seconds in every minute.'],
+		[60, 'You are off by a factor of 60 (too big): count each second once - 60 seconds a minute, 60 minutes an hour.'],
+		[1 / 3600, 'You are off by a factor of 3,600 (too small): that looks like hours. Each hour has 60 × 60 = 3,600 seconds.'],
+		[3600, 'You are off by a factor of 3,600 (too big): one request a second is 3,600 an hour, not more.'],
+		[1000, 'You are off by a factor of 1,000 (too big): that counts milliseconds. The poll is once a second.'],
+		[1 / 1000, 'You are off by a factor of 1,000 (too small): check the thousands separator.'],
+		[3, 'That is a whole day (24 hours); the question says 8 hours.'],
+	];
+	for (const [factor, hint] of slips) {
+		if (near(value, answer * factor)) return hint;
+	}
+	return fallbackHint ?? `Not quite: your answer is ${value > answer ? 'too big' : 'too small'}. Count it step by step.`;
+}
+
+/** Judges a typed number against `answer`. */
+export function checkNumber(input: string, options: NumberCheckOptions): NumberVerdict {
+	const { answer, tolerance = 0.01, fallbackHint } = options;
+	if (input.trim() === '') return { status: 'empty' };
+	const value = parseNumberAnswer(input);
+	if (value === undefined) return { status: 'unreadable' };
+	const error = Math.abs(value - answer) / Math.abs(answer || 1);
+	if (error <= tolerance) return { status: 'correct', value };
+	if (error <= 0.1) {
+		return { status: 'close', value, hint: 'Close, but not quite: work it out exactly.' };
+	}
+	return { status: 'wrong', value, hint: numberHint(value, answer, fallbackHint) };
+}
+
+/** Writes an integer with comma thousands separators, independent of the browser's locale. */
+export function formatCount(value: number): string {
+	const rounded = Math.round(value);
+	const sign = rounded < 0 ? '-' : '';
+	return sign + String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Writes a byte count in decimal units: "690 B", "346 KB", "23 MB", "1.2 GB". */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+	const digits = unit === 0 || value >= 10 ? 0 : 1;
+	return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+/** Assumed sizes for the calculator; the widget states them next to the result. */
+export const COST_ASSUMPTIONS = {
+	/** One HTTP poll: request line and headers (~450 B) plus reply headers and a small body (~350 B). */
+	httpPollBytes: 800,
+	/** The WebSocket opening handshake: the HTTP upgrade request and the 101 reply. */
+	wsHandshakeBytes: 600,
+	/** The subscribe message once: a small JSON text frame. */
+	wsSubscribeBytes: 90,
+	/** One pushed price: a small JSON text frame with a 2-byte header. */
+	wsTickBytes: 120,
+} as const;
+
+export interface PollingCostInput {
+	intervalSeconds: number;
+	hours: number;
+	/** How often the price really changes, in seconds (what the stream pushes). */
+	tickEverySeconds: number;
+}
+
+export interface PollingCost {
+	requests: number;
+	pollingBytes: number;
+	ticks: number;
+	webSocketBytes: number;
+}
+
+/** Requests and bytes of polling vs one WebSocket; undefined for non-positive inputs. */
+export function pollingCost(input: PollingCostInput): PollingCost | undefined {
+	const { intervalSeconds, hours, tickEverySeconds } = input;
+	if (![intervalSeconds, hours, tickEverySeconds].every((n) => Number.isFinite(n) && n > 0)) return undefined;
+	const seconds = hours * 3600;
+	// Divide in a way that keeps 28800 / 1 exact and avoids 0.1 drift (8 h every 0.1 s = 288,000).
+	const requests = Math.floor(seconds / intervalSeconds + 1e-9);
+	const ticks = Math.floor(seconds / tickEverySeconds + 1e-9);
+	const a = COST_ASSUMPTIONS;
+	return {
+		requests,
+		pollingBytes: requests * a.httpPollBytes,
+		ticks,
+		webSocketBytes: a.wsHandshakeBytes + a.wsSubscribeBytes + ticks * a.wsTickBytes,
+	};
+}
+
+/** One exercise's saved answer. */
+export interface ExerciseAnswer {
+	choice?: string;
+	text?: string;
+	/** The reader pressed Check / Compare. */
+	checked?: boolean;
+	correct?: boolean;
+	attempts?: number;
+	/** Checklist boxes the reader ticked, in order. */
+	points?: boolean[];
+}
+export type ExerciseAnswers = Record<string, ExerciseAnswer>;
+
+const MAX_TEXT = 5000;
+const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Keeps only well-typed fields of saved answers; undefined when `value` is not an object. */
+export function parseExerciseAnswers(value: unknown): ExerciseAnswers | undefined {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	const answers: ExerciseAnswers = {};
+	for (const [id, raw] of Object.entries(value)) {
+		if (!ID_PATTERN.test(id) || typeof raw !== 'object' || raw === null) continue;
+		const entry = raw as Record<string, unknown>;
+		const answer: ExerciseAnswer = {};
+		if (typeof entry.choice === 'string') answer.choice = entry.choice.slice(0, 200);
+		if (typeof entry.text === 'string') answer.text = entry.text.slice(0, MAX_TEXT);
+		if (typeof entry.checked === 'boolean') answer.checked = entry.checked;
+		if (typeof entry.correct === 'boolean') answer.correct = entry.correct;
+		if (typeof entry.attempts === 'number' && Number.isInteger(entry.attempts) && entry.attempts >= 0) {
+			answer.attempts = Math.min(entry.attempts, 1e6);
+		}
+		if (Array.isArray(entry.points)) answer.points = entry.points.slice(0, 20).map((p) => p === true);
+		answers[id] = answer;
+	}
+	return answers;
+}
+
+/** Whether an exercise counts towards "n of 3": a right choice or number, or a compared text. */
+export function isExerciseDone(kind: ExerciseKind, answer: ExerciseAnswer | undefined): boolean {
+	if (!answer?.checked) return false;
+	return kind === 'text' ? true : answer.correct === true;
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import {
+	checkNumber,
+	formatBytes,
+	formatCount,
+	isExerciseDone,
+	parseExerciseAnswers,
+	parseNumberAnswer,
+	pollingCost,
+} from '../../src/lib/exercise-check.ts';
+
+describe('parseNumberAnswer', () => {
+	it('reads 28,800 however a reader writes it', () => {
+		const forms = [
+			'28800',
+			'28,800',
+			'28 800',
+			'28\u202f800',
+			"28'800",
+			'28_800',
+			'28.8k',
+			'28.8K',
+			'28,8k',
+			'28.8 thousand',
+			'2.88e4',
+			'2.88E4',
+			'about 28,800 requests',
+			'~28800',
+			'≈ 28,800',
+			'8 × 60 × 60 = 28,800',
+			'8*60*60',
+			'8 h x 3600',
+			'8 hours × 60 × 60',
+			'28800.0',
+		];
+		for (const form of forms) expect([form, parseNumberAnswer(form)]).toEqual([form, 28800]);
+	});
+
+	it('returns undefined when there is no number', () => {
+		expect(parseNumberAnswer('lots')).toBeUndefined();
+		expect(parseNumberAnswer('')).toBeUndefined();
+	});
+
+	it('keeps decimals and millions apart from thousands groups', () => {
+		expect(parseNumberAnswer('1.5')).toBe(1.5);
+		expect(parseNumberAnswer('1,728,000')).toBe(1_728_000);
+		expect(parseNumberAnswer('1.7 million')).toBe(1_700_000);
+	});
+});
+
+describe('checkNumber', () => {
+	const options = { answer: 28800 };
+	it('accepts the answer and a rounded "roughly"', () => {
+		expect(checkNumber('28.8k', options)).toEqual({ status: 'correct', value: 28800 });
+		expect(checkNumber('about 29,000', options)).toEqual({ status: 'correct', value: 29000 });
+	});
+
+	it('says close within 10% and names the slip for unit mistakes', () => {
+		expect(checkNumber('30000', options).status).toBe('close');
+		const minutes = checkNumber('480', options);
+		expect(minutes).toMatchObject({ status: 'wrong', value: 480 });
+		expect(minutes.status === 'wrong' && minutes.hint).toMatch(/factor of 60 \(too small\).*minutes/);
+		const hours = checkNumber('8', options);
+		expect(hours.status === 'wrong' && hours.hint).toMatch(/3,600/);
+		const big = checkNumber('1,728,000', options);
+		expect(big.status === 'wrong' && big.hint).toMatch(/factor of 60 \(too big\)/);
+		const ms = checkNumber('28,800,000', options);
+		expect(ms.status === 'wrong' && ms.hint).toMatch(/milliseconds/);
+		const day = checkNumber('86400', options);
+		expect(day.status === 'wrong' && day.hint).toMatch(/24 hours/);
+		const other = checkNumber('5000', options);
+		expect(other.status === 'wrong' && other.hint).toMatch(/too small/);
+	});
+
+	it('tells empty from unreadable', () => {
+		expect(checkNumber('  ', options)).toEqual({ status: 'empty' });
+		expect(checkNumber('a lot', options)).toEqual({ status: 'unreadable' });
+	});
+});
+
+describe('pollingCost', () => {
+	it('counts 28,800 polls for 8 hours every second against one WebSocket', () => {
+		expect(pollingCost({ intervalSeconds: 1, hours: 8, tickEverySeconds: 10 })).toEqual({
+			requests: 28800,
+			pollingBytes: 23_040_000,
+			ticks: 2880,
+			webSocketBytes: 600 + 90 + 2880 * 120,
+		});
+		expect(pollingCost({ intervalSeconds: 0.1, hours: 8, tickEverySeconds: 1 })?.requests).toBe(288_000);
+	});
+
+	it('refuses zero, negative and missing inputs', () => {
+		expect(pollingCost({ intervalSeconds: 0, hours: 8, tickEverySeconds: 1 })).toBeUndefined();
+		expect(pollingCost({ intervalSeconds: 1, hours: Number.NaN, tickEverySeconds: 1 })).toBeUndefined();
+	});
+});
+
+describe('formatCount and formatBytes', () => {
+	it('writes counts and sizes as the page shows them', () => {
+		expect([0, 999, 28800, 1_728_000].map(formatCount)).toEqual(['0', '999', '28,800', '1,728,000']);
+		expect([690, 346_290, 23_040_000, 1_200_000_000].map(formatBytes)).toEqual(['690 B', '346 KB', '23 MB', '1.2 GB']);
+	});
+});
+
+describe('parseExerciseAnswers', () => {
+	it('keeps well-typed fields and drops the rest', () => {
+		expect(
+			parseExerciseAnswers({
+				'ch39-a': { choice: 'polling', text: 'once a minute', checked: true, correct: true, extra: 1 },
+				'ch39-b': { text: 42, attempts: -1, points: [true, 'yes', false] },
+				'Bad Id': { choice: 'x' },
+				'ch39-c': 'nope',
+			}),
+		).toEqual({
+			'ch39-a': { choice: 'polling', text: 'once a minute', checked: true, correct: true },
+			'ch39-b': { points: [true, false, false] },
+		});
+	});
+
+	it('rejects what is not an object', () => {
+		for (const value of [null, 1, 'x', [1]]) expect(parseExerciseAnswers(value)).toBeUndefined();
+	});
+});
+
+describe('isExerciseDone', () => {
+	it('needs a right choice or number, or a compared text', () => {
+		expect(isExerciseDone('choice', { checked: true, correct: false })).toBe(false);
+		expect(isExerciseDone('choice', { checked: true, correct: true })).toBe(true);
+		expect(isExerciseDone('number', { correct: true })).toBe(false);
+		expect(isExerciseDone('text', { checked: true })).toBe(true);
+		expect(isExerciseDone('text', undefined)).toBe(false);
+	});
+});
