@@ -14,6 +14,8 @@ export interface PriceTick {
 /** The chapter's own prices (the seed figure): every run starts with these three ticks. */
 export const SEED_PRICES: readonly number[] = [1313.6, 1313.8, 1313.5];
 export const PRICE_STEP = 0.05;
+/** When the opening prices happen, in mean tick gaps from the start. */
+const OPENING_GAPS: readonly number[] = [0.3, 0.7, 0.85];
 
 export interface TickScheduleOptions {
 	seed: number;
@@ -27,7 +29,8 @@ export interface TickScheduleOptions {
 
 /**
  * A deterministic tick schedule: Poisson arrivals at `ticksPerSecond`, whole milliseconds,
- * strictly increasing, the first prices from `startPrices`, then a random walk in 0.05 steps.
+ * strictly increasing, the first prices from `startPrices` at 0.3, 0.7 and 0.85 mean gaps, then a
+ * random walk in 0.05 steps.
  * Throws RangeError for a non-positive rate or horizon.
  */
 export function tickSchedule(options: TickScheduleOptions): PriceTick[] {
@@ -44,10 +47,12 @@ export function tickSchedule(options: TickScheduleOptions): PriceTick[] {
 	let timeMs = 0;
 	let cents = Math.round((startPrices[0] ?? 1313.6) * 100);
 	for (let i = 0; ; i++) {
-		// Exponential gap, at least 1 ms so times stay strictly increasing.
+		// Exponential gap, at least 1 ms so times stay strictly increasing. The opening prices come
+		// at fixed points of the mean gap instead, so every run opens as the chapter's figure does:
+		// a price, then two quick changes (the first of which a slow poll misses).
 		const gap = Math.max(1, Math.round(-Math.log(1 - random()) * meanGapMs));
 		const step = random();
-		timeMs += gap;
+		timeMs = i < OPENING_GAPS.length && i < startPrices.length ? Math.max(timeMs + 1, Math.round(OPENING_GAPS[i] * meanGapMs)) : timeMs + gap;
 		if (timeMs > untilMs) break;
 		if (i < startPrices.length) {
 			cents = Math.round(startPrices[i] * 100);
