@@ -207,3 +207,76 @@ export function isExerciseDone(kind: ExerciseKind, answer: ExerciseAnswer | unde
 	if (!answer?.checked) return false;
 	return kind === 'text' ? true : answer.correct === true;
 }
+
+export const EXERCISE_CALCULATORS = ['polling-cost'] as const;
+
+/** The props an author gives `<Exercise>` in MDX. */
+export interface ExerciseProps {
+	id: string;
+	kind: ExerciseKind;
+	/** choice: the options, in order. */
+	choices?: readonly string[];
+	/** choice: the right option; number: the right value. */
+	answer?: string | number;
+	/** The model answer shown after an attempt (choice and text: required). */
+	model?: string;
+	/** number: the working shown after an attempt. */
+	working?: string;
+	/** number: said after a wrong answer when no usual slip is recognised. */
+	hint?: string;
+	/** text: the key points the reader ticks off against their answer. */
+	points?: readonly string[];
+	/** number: a calculator shown beside it. */
+	calculator?: (typeof EXERCISE_CALCULATORS)[number];
+}
+
+export interface PropProblem {
+	message: string;
+	hint: string;
+}
+
+const quoteList = (values: readonly string[]): string => values.map((v) => `\`${v}\``).join(', ');
+
+/** The first problem with an `<Exercise>`'s props (named prop, received value, what is allowed), or undefined. */
+export function validateExerciseProps(props: Record<string, unknown>): PropProblem | undefined {
+	const where = (prop: string): string =>
+		`Invalid \`${prop}\` prop passed to the \`<Exercise>\` component${typeof props.id === 'string' ? ` (id \`${props.id}\`)` : ''}`;
+	const received = (value: unknown): string => `received ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
+	const problem = (prop: string, allowed: string): PropProblem => ({
+		message: `${where(prop)}: ${received(props[prop])}.`,
+		hint: allowed,
+	});
+	if (typeof props.id !== 'string' || !ID_PATTERN.test(props.id)) {
+		return problem('id', 'Use a unique lower-case id of letters, digits and dashes, e.g. id="ch39-a"; answers are saved under it.');
+	}
+	const kind = props.kind;
+	if (typeof kind !== 'string' || !(EXERCISE_KINDS as readonly string[]).includes(kind)) {
+		return problem('kind', `Use one of ${quoteList(EXERCISE_KINDS)}.`);
+	}
+	const isStringList = (value: unknown, min: number): boolean =>
+		Array.isArray(value) && value.length >= min && value.every((v) => typeof v === 'string' && v.trim() !== '');
+	if (kind === 'choice') {
+		if (!isStringList(props.choices, 2)) {
+			return problem('choices', 'Give at least two options as a list of strings, e.g. choices={["Polling is fine", "Needs a WebSocket"]}.');
+		}
+		const choices = props.choices as string[];
+		if (typeof props.answer !== 'string' || !choices.includes(props.answer)) {
+			return problem('answer', `Use one of the choices: ${quoteList(choices)}.`);
+		}
+	}
+	if (kind === 'number' && (typeof props.answer !== 'number' || !Number.isFinite(props.answer))) {
+		return problem('answer', 'Give the right value as a number, e.g. answer={28800}.');
+	}
+	if ((kind === 'choice' || kind === 'text') && (typeof props.model !== 'string' || props.model.trim() === '')) {
+		return problem('model', `A \`${kind}\` exercise needs a model answer to show after an attempt: model="...".`);
+	}
+	if (kind === 'text' && props.points !== undefined && !isStringList(props.points, 1)) {
+		return problem('points', 'Give the key points as a list of strings, e.g. points={["Pull vs push", "..."]}.');
+	}
+	if (props.calculator !== undefined) {
+		if (kind !== 'number' || !(EXERCISE_CALCULATORS as readonly string[]).includes(props.calculator as string)) {
+			return problem('calculator', `Use ${quoteList(EXERCISE_CALCULATORS)} on a \`number\` exercise, or leave it out.`);
+		}
+	}
+	return undefined;
+}

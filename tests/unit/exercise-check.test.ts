@@ -7,6 +7,7 @@ import {
 	parseExerciseAnswers,
 	parseNumberAnswer,
 	pollingCost,
+	validateExerciseProps,
 } from '../../src/lib/exercise-check.ts';
 
 describe('parseNumberAnswer', () => {
@@ -129,5 +130,42 @@ describe('isExerciseDone', () => {
 		expect(isExerciseDone('number', { correct: true })).toBe(false);
 		expect(isExerciseDone('text', { checked: true })).toBe(true);
 		expect(isExerciseDone('text', undefined)).toBe(false);
+	});
+});
+
+describe('validateExerciseProps', () => {
+	const choice = {
+		id: 'ch39-a',
+		kind: 'choice',
+		choices: ['Polling is fine', 'Needs a WebSocket'],
+		answer: 'Polling is fine',
+		model: 'Polling is fine.',
+	};
+
+	it('accepts the chapter exercises', () => {
+		expect(validateExerciseProps(choice)).toBeUndefined();
+		expect(validateExerciseProps({ id: 'ch39-b', kind: 'number', answer: 28800, calculator: 'polling-cost' })).toBeUndefined();
+		expect(validateExerciseProps({ id: 'ch39-c', kind: 'text', model: 'Asking vs telling.', points: ['Pull vs push'] })).toBeUndefined();
+	});
+
+	it('names the prop, what it received and what is allowed', () => {
+		expect(validateExerciseProps({ ...choice, kind: 'essay' })).toMatchInlineSnapshot(`
+			{
+			  "hint": "Use one of \`choice\`, \`number\`, \`text\`.",
+			  "message": "Invalid \`kind\` prop passed to the \`<Exercise>\` component (id \`ch39-a\`): received "essay".",
+			}
+		`);
+		expect(validateExerciseProps({ ...choice, answer: 'Maybe' })).toMatchInlineSnapshot(`
+			{
+			  "hint": "Use one of the choices: \`Polling is fine\`, \`Needs a WebSocket\`.",
+			  "message": "Invalid \`answer\` prop passed to the \`<Exercise>\` component (id \`ch39-a\`): received "Maybe".",
+			}
+		`);
+		expect(validateExerciseProps({ kind: 'number', answer: 1 })?.message).toBe(
+			'Invalid `id` prop passed to the `<Exercise>` component: received nothing.',
+		);
+		expect(validateExerciseProps({ id: 'x', kind: 'number', answer: '28800' })?.hint).toMatch(/answer=\{28800\}/);
+		expect(validateExerciseProps({ id: 'x', kind: 'text' })?.message).toMatch(/`model`/);
+		expect(validateExerciseProps({ id: 'x', kind: 'text', model: 'm', calculator: 'polling-cost' })?.message).toMatch(/`calculator`/);
 	});
 });

@@ -1,0 +1,330 @@
+// <ch-exercises> and <ch-exercise>: the "Try it yourself" exercises. Each exercise checks its
+// answer with src/lib/exercise-check.ts and saves it (with its checks) through the versioned,
+// defensive storage wrapper, so answers survive a reload and corrupt or full storage never
+// breaks the page. The set shows progress ("n of 3") and resets with an undo.
+import { createVersionedStore, type VersionedStore } from '../../client/storage.client.ts';
+import {
+	checkNumber,
+	formatBytes,
+	formatCount,
+	isExerciseDone,
+	parseExerciseAnswers,
+	pollingCost,
+	type ExerciseAnswer,
+	type ExerciseAnswers,
+	type ExerciseKind,
+} from '../../lib/exercise-check.ts';
+
+const DEFAULT_KEY = 'ch:exercises:v1';
+/** How long "Undo" stays offered after a reset. */
+const UNDO_MS = 15_000;
+
+type Listener = (reason: 'change' | 'reload') => void;
+
+/** The answers of one storage key, shared by the set and its exercises. */
+class AnswerBook {
+	private readonly store: VersionedStore<ExerciseAnswers>;
+	private answers: ExerciseAnswers;
+	private readonly listeners = new Set<Listener>();
+	/** False once a write failed (storage disabled or full). */
+	saving = true;
+
+	constructor(key: string) {
+		const version = Number(/:v(\d+)$/.exec(key)?.[1] ?? 1);
+		this.store = createVersionedStore<ExerciseAnswers>({ key, version, fallback: () => ({}), parse: parseExerciseAnswers });
+		this.answers = this.store.read();
+	}
+
+	get(id: string): ExerciseAnswer {
+		return { ...this.answers[id] };
+	}
+
+	set(id: string, answer: ExerciseAnswer): void {
+		this.answers = { ...this.answers, [id]: answer };
+		this.saving = this.store.write(this.answers);
+		this.emit('change');
+	}
+
+	snapshot(): ExerciseAnswers {
+		return structuredClone(this.answers);
+	}
+
+	clear(): void {
+		this.answers = {};
+		this.store.clear();
+		this.emit('reload');
+	}
+
+	restore(answers: ExerciseAnswers): void {
+		this.answers = answers;
+		this.saving = this.store.write(answers);
+		this.emit('reload');
+	}
+
+	subscribe(listener: Listener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	private emit(reason: 'change' | 'reload'): void {
+		for (const listener of this.listeners) listener(reason);
+	}
+}
+
+const books = new Map<string, AnswerBook>();
+function bookFor(key: string): AnswerBook {
+	let book = books.get(key);
+	if (!book) {
+		book = new AnswerBook(key);
+		books.set(key, book);
+	}
+	return book;
+}
+
+function storageKeyOf(element: Element): string {
+	return element.closest<HTMLElement>('ch-exercises')?.dataset.storageKey ?? DEFAULT_KEY;
+}
+
+export class ChExercise extends HTMLElement {
+	private book!: AnswerBook;
+	private unsubscribe: (() => void) | undefined;
+	private wired = false;
+
+	get exerciseId(): string {
+		return this.dataset.id ?? '';
+	}
+
+	get kind(): ExerciseKind {
+		return (this.dataset.kind ?? 'text') as ExerciseKind;
+	}
+
+	/** True when this exercise counts as done for the progress. */
+	get done(): boolean {
+		return isExerciseDone(this.kind, this.book?.get(this.exerciseId));
+	}
+
+	connectedCallback(): void {
+		this.book = bookFor(storageKeyOf(this));
+		if (!this.wired) this.wire();
+		this.unsubscribe = this.book.subscribe((reason) => {
+			if (reason === 'reload') this.restore();
+		});
+		this.restore();
+		this.dataset.ready = '';
+	}
+
+	disconnectedCallback(): void {
+		this.unsubscribe?.();
+	}
+
+	private part<T extends Element>(selector: string): T | null {
+		return this.querySelector<T>(selector);
+	}
+
+	private wire(): void {
+		this.wired = true;
+		const text = this.part<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
+		text?.addEventListener('input', () => this.save({ text: text.value }));
+		for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) {
+			radio.addEventListener('change', () => this.save({ choice: radio.value }));
+		}
+		for (const box of this.querySelectorAll<HTMLInputElement>('input[data-point]')) {
+			box.addEventListener('change', () => this.save({ points: this.points() }));
+		}
+		this.part('[data-action="check"]')?.addEventListener('click', () => this.check());
+		if (this.kind === 'number') {
+			// Enter in the one-line answer checks it, as a form would.
+			text?.addEventListener('keydown', (event) => {
+				if ((event as KeyboardEvent).key === 'Enter') {
+					event.preventDefault();
+					this.check();
+				}
+			});
+		}
+		const calculator = this.part<HTMLElement>('[data-part="calculator"]');
+		if (calculator) {
+			for (const input of calculator.querySelectorAll('input')) input.addEventListener('input', () => this.calculate());
+			this.calculate();
+		}
+	}
+
+	private points(): boolean[] {
+		return [...this.querySelectorAll<HTMLInputElement>('input[data-point]')].map((box) => box.checked);
+	}
+
+	private save(change: ExerciseAnswer): void {
+		this.book.set(this.exerciseId, { ...this.book.get(this.exerciseId), ...change });
+	}
+
+	/** The reader pressed Check / Compare. */
+	private check(): void {
+		const answer = this.book.get(this.exerciseId);
+		const text = this.part<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]')?.value ?? '';
+		if (this.kind === 'choice') {
+			const choice = this.part<HTMLInputElement>('input[type="radio"]:checked')?.value;
+			if (!choice) {
+				this.feedback('Pick one of the two answers first.', 'bad');
+				return;
+			}
+			this.save({ choice, text, checked: true, correct: choice === this.dataset.answer, attempts: (answer.attempts ?? 0) + 1 });
+		} else if (this.kind === 'number') {
+			const verdict = checkNumber(text, { answer: Number(this.dataset.answer) });
+			if (verdict.status === 'empty') {
+				this.feedback('Type a number first.', 'bad');
+				return;
+			}
+			this.save({ text, checked: true, correct: verdict.status === 'correct', attempts: (answer.attempts ?? 0) + 1 });
+		} else {
+			if (text.trim() === '') {
+				this.feedback('Write your answer first, then compare it.', 'bad');
+				return;
+			}
+			this.save({ text, checked: true });
+		}
+		this.showResult();
+	}
+
+	/** Puts the saved answer back into the fields and re-shows its result. */
+	private restore(): void {
+		const answer = this.book.get(this.exerciseId);
+		const text = this.part<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
+		if (text) text.value = answer.text ?? '';
+		for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) {
+			radio.checked = radio.value === answer.choice;
+		}
+		const boxes = this.querySelectorAll<HTMLInputElement>('input[data-point]');
+		boxes.forEach((box, index) => (box.checked = answer.points?.[index] === true));
+		this.showResult();
+	}
+
+	private showResult(): void {
+		const answer = this.book.get(this.exerciseId);
+		const model = this.part<HTMLElement>('[data-part="model"]');
+		const working = this.part<HTMLElement>('[data-part="working"]');
+		if (!answer.checked) {
+			this.feedback('', 'none');
+			if (model) model.hidden = true;
+			if (working) working.hidden = true;
+			return;
+		}
+		if (this.kind === 'choice') {
+			const reasonNote = answer.text?.trim() ? ' Compare your reason with the model answer.' : ' Add your reason, then compare it with the model answer.';
+			this.feedback(
+				answer.correct ? `Right: ${answer.choice}.${reasonNote}` : `Not quite: think about how often this strategy looks.${reasonNote}`,
+				answer.correct ? 'good' : 'bad',
+			);
+		} else if (this.kind === 'number') {
+			const verdict = checkNumber(answer.text ?? '', { answer: Number(this.dataset.answer), fallbackHint: this.dataset.hint });
+			if (verdict.status === 'correct') this.feedback(`Correct: ${formatCount(verdict.value)}.`, 'good');
+			else if (verdict.status === 'unreadable') this.feedback('No number found in that: try digits, like 12,345.', 'bad');
+			else if (verdict.status === 'close' || verdict.status === 'wrong') this.feedback(verdict.hint, 'bad');
+			else this.feedback('', 'none');
+		} else {
+			this.feedback('Compare your answer with the model answer and tick the points it covered.', 'none');
+		}
+		if (model) model.hidden = false;
+		if (working) working.hidden = false;
+	}
+
+	private feedback(text: string, tone: 'good' | 'bad' | 'none'): void {
+		const node = this.part<HTMLElement>('[data-part="feedback"]');
+		if (!node) return;
+		node.textContent = text;
+		node.dataset.tone = tone;
+	}
+
+	private calculate(): void {
+		const read = (name: string): number =>
+			Number(this.part<HTMLInputElement>(`[data-calc="${name}"]`)?.value.replace(',', '.') ?? Number.NaN);
+		const out = this.part<HTMLOutputElement>('[data-part="calc-out"]');
+		if (!out) return;
+		const cost = pollingCost({ intervalSeconds: read('interval'), hours: read('hours'), tickEverySeconds: read('tick') });
+		if (!cost) {
+			out.textContent = 'Enter numbers above zero in all three boxes.';
+			return;
+		}
+		const ratio = cost.pollingBytes / cost.webSocketBytes;
+		out.textContent =
+			`Polling: ${formatCount(cost.requests)} requests, about ${formatBytes(cost.pollingBytes)}. ` +
+			`One WebSocket: 1 handshake and ${formatCount(cost.ticks)} pushed prices, about ${formatBytes(cost.webSocketBytes)}` +
+			(ratio >= 1.05 ? ` (${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× less).` : '.');
+	}
+}
+
+export class ChExercises extends HTMLElement {
+	private book!: AnswerBook;
+	private unsubscribe: (() => void) | undefined;
+	private undoTimer = 0;
+	private snapshot: ExerciseAnswers | undefined;
+	private wired = false;
+
+	connectedCallback(): void {
+		this.book = bookFor(this.dataset.storageKey ?? DEFAULT_KEY);
+		if (!this.wired) {
+			this.wired = true;
+			this.querySelector('[data-action="reset"]')?.addEventListener('click', () => this.reset());
+			this.querySelector('[data-action="undo"]')?.addEventListener('click', () => this.undo());
+		}
+		this.unsubscribe = this.book.subscribe(() => this.progress());
+		this.progress();
+	}
+
+	disconnectedCallback(): void {
+		this.unsubscribe?.();
+		clearTimeout(this.undoTimer);
+	}
+
+	private progress(): void {
+		// Read from the answers, not the child elements, which may not be upgraded yet.
+		const items = [...this.querySelectorAll<HTMLElement>('ch-exercise')];
+		const total = Number(this.dataset.total ?? items.length);
+		const done = items.filter((item) =>
+			isExerciseDone((item.dataset.kind ?? 'text') as ExerciseKind, this.book.get(item.dataset.id ?? '')),
+		).length;
+		const bar = this.querySelector('progress');
+		if (bar) bar.value = done;
+		const text = this.querySelector('[data-part="progress-text"]');
+		if (text) text.textContent = `${done} of ${total} done`;
+		this.dataset.done = String(done);
+		if (!this.book.saving) this.status("Answers can't be saved in this browser (storage is off or full); they last until you leave.");
+	}
+
+	private status(text: string): void {
+		const node = this.querySelector('[data-part="status"]');
+		if (node) node.textContent = text;
+	}
+
+	private reset(): void {
+		this.snapshot = this.book.snapshot();
+		this.book.clear();
+		this.status('Answers cleared.');
+		const undo = this.querySelector<HTMLButtonElement>('[data-action="undo"]');
+		if (undo) {
+			undo.hidden = false;
+			undo.focus();
+		}
+		clearTimeout(this.undoTimer);
+		this.undoTimer = window.setTimeout(() => this.endUndo(), UNDO_MS);
+	}
+
+	private undo(): void {
+		if (this.snapshot) this.book.restore(this.snapshot);
+		this.status('Answers restored.');
+		this.endUndo();
+		this.querySelector<HTMLButtonElement>('[data-action="reset"]')?.focus();
+	}
+
+	private endUndo(): void {
+		clearTimeout(this.undoTimer);
+		this.snapshot = undefined;
+		const undo = this.querySelector<HTMLButtonElement>('[data-action="undo"]');
+		if (undo) {
+			if (document.activeElement === undo) this.querySelector<HTMLButtonElement>('[data-action="reset"]')?.focus();
+			undo.hidden = true;
+		}
+	}
+}
+
+// The set first, so exercises inside find it upgraded.
+if (!customElements.get('ch-exercises')) customElements.define('ch-exercises', ChExercises);
+if (!customElements.get('ch-exercise')) customElements.define('ch-exercise', ChExercise);
