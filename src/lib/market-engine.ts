@@ -86,11 +86,16 @@ export interface MarketOptions {
 
 /** Arrivals are drawn per window of this many milliseconds. */
 const WINDOW_MS = 1000;
-/** A session opens at 03:45 UTC (09:15 IST, NSE's open) and lasts a day. */
-const SESSION_OFFSET_MS = (3 * 60 + 45) * 60_000;
-const DAY_MS = 86_400_000;
-/** NSE closes 6 h 15 min after it opens (15:30 IST). */
-const SESSION_LENGTH_MS = (6 * 60 + 15) * 60_000;
+/**
+ * A session is one UTC hour: open is the price at the top of the hour, close the last price of
+ * the hour before, and high/low/volume/average run over the hour so far. An hour (rather than
+ * NSE's 6 h 15 min day) keeps a cold quote cheap: at most an hour of ticks, summed once.
+ */
+const SESSION_MS = 3_600_000;
+/** Session aggregates are cached per block of this many milliseconds (60 blocks a session). */
+const BLOCK_MS = 60_000;
+/** Blocks kept per symbol before the cache is cleared (two sessions' worth). */
+const MAX_BLOCKS_PER_SYMBOL = 120;
 /** Octaves of the price path: period in ms and share of the volatility. */
 const OCTAVES: readonly (readonly [number, number])[] = [
 	[3_000, 0.12],
@@ -116,15 +121,28 @@ function valueNoise(key: number, octave: number, x: number): number {
 	return a + (b - a) * s;
 }
 
-interface SessionStats {
-	sessionStart: number;
-	throughMs: number;
-	open: number;
+interface Aggregate {
 	high: number;
 	low: number;
 	volume: number;
-	turnover: number;
+	/** Sum of quantity × price in paise: integers, so any grouping of the sum gives the same total. */
+	turnoverPaise: number;
+}
+
+interface SessionStats extends Aggregate {
+	sessionStart: number;
+	throughMs: number;
+	open: number;
 	close: number;
+}
+
+function addTicks(into: Aggregate, ticks: readonly Tick[]): void {
+	for (const tick of ticks) {
+		if (tick.ltp > into.high) into.high = tick.ltp;
+		if (tick.ltp < into.low) into.low = tick.ltp;
+		into.volume += tick.quantity;
+		into.turnoverPaise += tick.quantity * Math.round(tick.ltp * 100);
+	}
 }
 
 /** Creates a deterministic market. Same seed, same ticks, in any process. */
@@ -149,7 +167,7 @@ export function createMarket(options: MarketOptions): Market {
 				symbol,
 				exchange,
 				basePrice: roundToTick(50 + (h % 495_000) / 100, NSE_TICK_SIZE),
-				ticksPerSecond: 0.8 + (h % 7) / 5,
+				ticksPerSecond: (4 + (h % 7)) / 5,
 				volatility: 0.004 + (h % 5) / 1000,
 				tickSize: NSE_TICK_SIZE,
 			};
@@ -250,17 +268,40 @@ export function createMarket(options: MarketOptions): Market {
 	}
 
 	function sessionStartOf(atMs: number): number {
-		return Math.floor((atMs - SESSION_OFFSET_MS) / DAY_MS) * DAY_MS + SESSION_OFFSET_MS;
+		return Math.floor(atMs / SESSION_MS) * SESSION_MS;
 	}
 
-	/** Session aggregates up to atMs, extended incrementally; a query into the past recomputes. */
+	const blocks = new Map<string, Map<number, Aggregate>>();
+
+	/** Aggregate of the ticks in (block start, block end]; a pure function, so cached. */
+	function blockAggregate(symbol: string, exchange: string, id: string, block: number): Aggregate {
+		let cache = blocks.get(id);
+		if (!cache) {
+			cache = new Map();
+			if (blocks.size < 10_000) blocks.set(id, cache);
+		}
+		let aggregate = cache.get(block);
+		if (!aggregate) {
+			aggregate = { high: -Infinity, low: Infinity, volume: 0, turnoverPaise: 0 };
+			addTicks(aggregate, ticksBetween(symbol, exchange, block * BLOCK_MS, (block + 1) * BLOCK_MS));
+			if (cache.size >= MAX_BLOCKS_PER_SYMBOL) cache.clear();
+			cache.set(block, aggregate);
+		}
+		return aggregate;
+	}
+
+	/**
+	 * Session aggregates up to atMs. Moving forward extends a running total by the new ticks only
+	 * (the server's case: microseconds); whole minutes on the way come from cached one-minute
+	 * blocks, so a cold start, a long jump or a query into the past costs at most one session.
+	 */
 	function sessionStats(symbol: string, exchange: string, atMs: number): SessionStats {
 		const id = `${exchange}:${symbol}`;
 		const sessionStart = sessionStartOf(atMs);
 		let stats = sessions.get(id);
 		if (!stats || stats.sessionStart !== sessionStart || stats.throughMs > atMs) {
 			const opening = lastTick(symbol, exchange, sessionStart);
-			const previousClose = lastTick(symbol, exchange, sessionStart - DAY_MS + SESSION_LENGTH_MS);
+			const previousClose = lastTick(symbol, exchange, sessionStart - 1);
 			stats = {
 				sessionStart,
 				throughMs: sessionStart,
@@ -268,21 +309,26 @@ export function createMarket(options: MarketOptions): Market {
 				high: opening.ltp,
 				low: opening.ltp,
 				volume: 0,
-				turnover: 0,
+				turnoverPaise: 0,
 				close: previousClose.ltp,
 			};
 			if (sessions.size < 10_000) sessions.set(id, stats);
 		}
-		// Walk forward an hour at a time so a cold start late in the day stays bounded in memory.
 		while (stats.throughMs < atMs) {
-			const to = Math.min(atMs, stats.throughMs + 3_600_000);
-			for (const tick of ticksBetween(symbol, exchange, stats.throughMs, to)) {
-				if (tick.ltp > stats.high) stats.high = tick.ltp;
-				if (tick.ltp < stats.low) stats.low = tick.ltp;
-				stats.volume += tick.quantity;
-				stats.turnover += tick.quantity * tick.ltp;
+			const block = Math.floor(stats.throughMs / BLOCK_MS);
+			const blockEnd = (block + 1) * BLOCK_MS;
+			if (stats.throughMs === block * BLOCK_MS && blockEnd <= atMs) {
+				const aggregate = blockAggregate(symbol, exchange, id, block);
+				if (aggregate.high > stats.high) stats.high = aggregate.high;
+				if (aggregate.low < stats.low) stats.low = aggregate.low;
+				stats.volume += aggregate.volume;
+				stats.turnoverPaise += aggregate.turnoverPaise;
+				stats.throughMs = blockEnd;
+			} else {
+				const to = Math.min(blockEnd, atMs);
+				addTicks(stats, ticksBetween(symbol, exchange, stats.throughMs, to));
+				stats.throughMs = to;
 			}
-			stats.throughMs = to;
 		}
 		return stats;
 	}
@@ -301,7 +347,7 @@ export function createMarket(options: MarketOptions): Market {
 			close: stats.close,
 			volume: stats.volume,
 			lastQuantity: tick.quantity,
-			averagePrice: stats.volume > 0 ? Number((stats.turnover / stats.volume).toFixed(2)) : tick.ltp,
+			averagePrice: stats.volume > 0 ? Number((stats.turnoverPaise / stats.volume / 100).toFixed(2)) : tick.ltp,
 			change,
 			changePercent: stats.close > 0 ? Number(((change / stats.close) * 100).toFixed(2)) : 0,
 			timeMs: tick.timeMs,

@@ -40,7 +40,13 @@ export interface Instrument {
 export type ClientRequest =
 	| { action: 'authenticate'; apiKey: string }
 	| { action: 'subscribe'; mode: ModeNumber; depth: number; instruments: Instrument[]; requestId?: unknown }
-	| { action: 'unsubscribe'; instruments: Array<Instrument & { mode: ModeNumber }>; requestId?: unknown }
+	| {
+			action: 'unsubscribe';
+			instruments: Array<Instrument & { mode: ModeNumber }>;
+			/** Entries whose own mode was refused: OpenAlgo lists them in the ack's `failed` (spec §7). */
+			failed?: Array<Instrument & { message: string }>;
+			requestId?: unknown;
+	  }
 	| { action: 'unsubscribe_all'; requestId?: unknown }
 	| { action: 'ping'; timestamp?: unknown; pingId?: unknown }
 	| { action: 'get_broker_info' }
@@ -76,6 +82,34 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
 
 function isObject(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Python truthiness of a JSON value: None, False, 0, "", [] and {} are false (the server's `or`). */
+function truthy(value: unknown): boolean {
+	if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
+	if (Array.isArray(value)) return value.length > 0;
+	if (isObject(value)) return Object.keys(value).length > 0;
+	return true;
+}
+
+/** Python's repr of a JSON value (None, True, 'text', [1, 2], {'a': 1}). */
+function pythonRepr(value: unknown): string {
+	if (value === null || value === undefined) return 'None';
+	if (value === true) return 'True';
+	if (value === false) return 'False';
+	if (typeof value === 'string') return pythonStr(value);
+	if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+	if (isObject(value)) {
+		return `{${Object.entries(value)
+			.map(([key, item]) => `${pythonStr(key)}: ${pythonRepr(item)}`)
+			.join(', ')}}`;
+	}
+	return String(value);
+}
+
+/** Python's str() of a JSON value, as an f-string prints it (a str prints bare). */
+function pythonText(value: unknown): string {
+	return typeof value === 'string' ? value : pythonRepr(value);
 }
 
 /** Python's name for a JSON value's type, as OpenAlgo's error texts use it. */
@@ -145,12 +179,9 @@ function modeIssue(path: string, value: unknown, message: string): ProtocolIssue
 	);
 }
 
-/** Reads the verb: `action`, or `type` when `action` is absent or empty (server dispatch). */
+/** Reads the verb as the server does: `action or type` (so a falsy `action` falls back to `type`). */
 function verbOf(message: JsonObject): unknown {
-	const action = message.action;
-	if (action !== undefined && action !== null && action !== '') return action;
-	const type = message.type;
-	return type === undefined || type === '' ? undefined : type;
+	return truthy(message.action) ? message.action : message.type;
 }
 
 function unknownKeyWarnings(message: JsonObject, verb: string): ProtocolIssue[] {
@@ -179,8 +210,9 @@ interface EntriesResult {
 
 /** Reads the instruments of a subscribe or unsubscribe: a `symbols` list, or one symbol + exchange. */
 function readInstruments(message: JsonObject, verb: 'subscribe' | 'unsubscribe'): EntriesResult {
-	const listKey = message.symbols !== undefined ? 'symbols' : message.instruments !== undefined ? 'instruments' : 'symbols';
-	const list = message[listKey];
+	// The server reads `data.get("symbols") or []`: an absent, null, empty or false list means none.
+	const listKey = truthy(message.symbols) ? 'symbols' : truthy(message.instruments) ? 'instruments' : 'symbols';
+	const list = truthy(message[listKey]) ? message[listKey] : undefined;
 	const result: EntriesResult = { instruments: [], issues: [], warnings: [], none: false, listKey };
 	if (list !== undefined && !Array.isArray(list)) {
 		result.issues.push(
@@ -268,8 +300,9 @@ function checkInstrument(entry: JsonObject, base: string): Instrument | Protocol
 	return { symbol, exchange };
 }
 
+/** `request_id` is echoed when present and not null (server: `if request_id is not None`). */
 function requestIdOf(message: JsonObject): { requestId?: unknown } {
-	return 'request_id' in message ? { requestId: message.request_id } : {};
+	return message.request_id !== undefined && message.request_id !== null ? { requestId: message.request_id } : {};
 }
 
 /** Validates a parsed JSON value as a client message (both the chapter's and OpenAlgo's shapes). */
@@ -288,15 +321,15 @@ export function validateClientMessage(value: unknown): ParseResult {
 		};
 	}
 	const verb = verbOf(value);
-	const verbText = typeof verb === 'string' ? verb : verb === undefined ? 'None' : String(verb);
+	const verbText = pythonText(verb);
 	const invalidAction = (): ParseResult => ({
 		ok: false,
 		issues: [
 			issue(
 				'INVALID_ACTION',
-				value.action !== undefined && value.action !== '' ? 'action' : value.type !== undefined ? 'type' : 'action',
+				truthy(value.action) || value.type === undefined ? 'action' : 'type',
 				`Invalid action: ${verbText}`,
-				verb === undefined
+				verb === undefined || verb === null
 					? 'The message needs an "action": "subscribe", "unsubscribe", "authenticate" or "ping".'
 					: `\`action\` must be "subscribe", "unsubscribe", "unsubscribe_all", "authenticate", "ping", "get_broker_info" or "get_supported_brokers"; got ${shown(verb)}.`,
 			),
@@ -307,8 +340,22 @@ export function validateClientMessage(value: unknown): ParseResult {
 	switch (verb) {
 		case 'authenticate':
 		case 'auth': {
-			const key = value.api_key ?? value.apikey;
+			const key = truthy(value.api_key) ? value.api_key : value.apikey;
 			if (typeof key !== 'string' || key.trim() === '') {
+				// A present but unusable key is looked up and not found on the real server.
+				if (truthy(key)) {
+					return {
+						ok: false,
+						issues: [
+							issue(
+								'AUTHENTICATION_ERROR',
+								truthy(value.api_key) ? 'api_key' : 'apikey',
+								'Invalid API key',
+								`\`api_key\` must be your OpenAlgo API key as a string of letters and digits; got ${shown(key)}.`,
+							),
+						],
+					};
+				}
 				return {
 					ok: false,
 					issues: [
@@ -333,7 +380,8 @@ export function validateClientMessage(value: unknown): ParseResult {
 				else issues.push(modeIssue('mode', value.mode, normalised.message));
 			}
 			let depth = DEFAULT_DEPTH;
-			const depthKey = value.depth !== undefined ? 'depth' : value.depth_level !== undefined ? 'depth_level' : undefined;
+			const present = (key: string): boolean => value[key] !== undefined && value[key] !== null;
+			const depthKey = present('depth') ? 'depth' : present('depth_level') ? 'depth_level' : undefined;
 			if (depthKey) {
 				const asked = value[depthKey];
 				if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1) {
@@ -384,18 +432,17 @@ export function validateClientMessage(value: unknown): ParseResult {
 			};
 		}
 		case 'unsubscribe': {
-			if (value.unsubscribe_all === true) {
+			// The server treats `"type": "unsubscribe_all"` beside `"action": "unsubscribe"` as all.
+			if (value.unsubscribe_all === true || value.type === 'unsubscribe_all') {
 				return { ok: true, request: { action: 'unsubscribe_all', ...requestIdOf(value) }, warnings: [] };
 			}
 			const issues: ProtocolIssue[] = [];
 			const warnings = unknownKeyWarnings(value, 'unsubscribe');
-			let topMode: ModeNumber = 2;
-			if ('mode' in value) {
-				const normalised = normalizeMode(value.mode);
-				if (normalised.ok) topMode = normalised.mode;
-				else issues.push(modeIssue('mode', value.mode, normalised.message));
-			}
+			// Mode: the entry's own, else the request's top-level one, else Quote (spec §7, §14).
+			const topMode = 'mode' in value ? normalizeMode(value.mode) : ({ ok: true, mode: 2 } as const);
 			const entries = readInstruments(value, 'unsubscribe');
+			const single = entries.instruments.length === 1 && entries.instruments[0]!.path === '';
+			if (!topMode.ok && single) issues.push(modeIssue('mode', value.mode, topMode.message));
 			issues.push(...entries.issues);
 			warnings.push(...entries.warnings);
 			if (entries.none) {
@@ -409,17 +456,24 @@ export function validateClientMessage(value: unknown): ParseResult {
 				);
 			}
 			const instruments: Array<Instrument & { mode: ModeNumber }> = [];
+			const failed: Array<Instrument & { message: string }> = [];
 			for (const entry of entries.instruments) {
-				let mode = topMode;
-				if (entry.entryMode !== undefined) {
-					const normalised = normalizeMode(entry.entryMode);
-					if (normalised.ok) mode = normalised.mode;
-					else issues.push(modeIssue(`${entry.path}.mode`, entry.entryMode, normalised.message));
+				const own = entry.entryMode !== undefined;
+				const normalised = own ? normalizeMode(entry.entryMode) : topMode;
+				if (normalised.ok) {
+					instruments.push({ symbol: entry.symbol, exchange: entry.exchange, mode: normalised.mode });
+				} else if (!single) {
+					// A bad entry mode fails that entry in the ack, not the whole message (spec §7).
+					failed.push({ symbol: entry.symbol, exchange: entry.exchange, message: normalised.message });
+					warnings.push(modeIssue(own ? `${entry.path}.mode` : 'mode', own ? entry.entryMode : value.mode, normalised.message));
 				}
-				instruments.push({ symbol: entry.symbol, exchange: entry.exchange, mode });
 			}
 			if (issues.length > 0) return { ok: false, issues };
-			return { ok: true, request: { action: 'unsubscribe', instruments, ...requestIdOf(value) }, warnings };
+			return {
+				ok: true,
+				request: { action: 'unsubscribe', instruments, ...(failed.length > 0 ? { failed } : {}), ...requestIdOf(value) },
+				warnings,
+			};
 		}
 		case 'unsubscribe_all':
 			return { ok: true, request: { action: 'unsubscribe_all', ...requestIdOf(value) }, warnings: [] };
@@ -428,8 +482,9 @@ export function validateClientMessage(value: unknown): ParseResult {
 				ok: true,
 				request: {
 					action: 'ping',
-					...('timestamp' in value ? { timestamp: value.timestamp } : {}),
-					...('_pingId' in value ? { pingId: value._pingId } : {}),
+					// Echoed only when sent and not null (server `handle_ping`).
+					...(value.timestamp !== undefined && value.timestamp !== null ? { timestamp: value.timestamp } : {}),
+					...(value._pingId !== undefined && value._pingId !== null ? { pingId: value._pingId } : {}),
 				},
 				warnings: [],
 			};

@@ -45,6 +45,11 @@ export interface Subscription {
 	exchange: string;
 	mode: ModeNumber;
 	depth: number;
+	/**
+	 * When it was first made (the `nowMs` of its subscribe): only ticks after this time belong to
+	 * it. A repeated subscribe keeps the first time, so a re-subscribe leaves no gap and no repeat.
+	 */
+	sinceMs?: number;
 }
 
 export interface SessionReply {
@@ -143,6 +148,7 @@ export class StreamSession {
 						exchange: instrument.exchange,
 						mode: request.mode,
 						depth: request.mode === 3 ? request.depth : DEFAULT_DEPTH,
+						sinceMs: this.#subscriptions.get(key)?.sinceMs ?? nowMs,
 					});
 					results.push({
 						symbol: instrument.symbol,
@@ -166,7 +172,14 @@ export class StreamSession {
 					this.#subscriptions.delete(subscriptionKey(instrument.symbol, instrument.exchange, instrument.mode));
 					successful.push({ symbol: instrument.symbol, exchange: instrument.exchange, status: 'success', broker: this.#broker });
 				}
-				return [unsubscribeAckFrame(successful, [], this.#broker, request)];
+				const failed: UnsubscribeResult[] = (request.failed ?? []).map((entry) => ({
+					symbol: entry.symbol,
+					exchange: entry.exchange,
+					status: 'error',
+					message: entry.message,
+					broker: this.#broker,
+				}));
+				return [unsubscribeAckFrame(successful, failed, this.#broker, request)];
 			}
 			case 'unsubscribe_all': {
 				const successful: UnsubscribeResult[] = this.subscriptions().map((s) => ({
@@ -204,7 +217,11 @@ export class StreamSession {
 		);
 	}
 
-	/** market_data frames due in (fromMs, toMs], time-ordered, one per (tick, subscribed mode). */
+	/**
+	 * market_data frames due in (fromMs, toMs], time-ordered, one per (tick, subscribed mode).
+	 * A subscription only gets ticks after its `sinceMs`, so a subscribe made at nowMs is followed
+	 * by ticks from nowMs on even when the caller's window started earlier.
+	 */
 	marketDataBetween(fromMs: number, toMs: number): Array<{ timeMs: number; frame: MarketDataFrame }> {
 		const due: Array<{ timeMs: number; frame: MarketDataFrame }> = [];
 		const byPair = new Map<string, Subscription[]>();
@@ -216,8 +233,12 @@ export class StreamSession {
 		}
 		for (const list of byPair.values()) {
 			const first = list[0]!;
-			for (const tick of this.#options.market.ticksBetween(first.symbol, first.exchange, fromMs, toMs)) {
-				for (const subscription of list) due.push({ timeMs: tick.timeMs, frame: this.frameFor(subscription, tick) });
+			const since = Math.min(...list.map((s) => s.sinceMs ?? -Infinity));
+			for (const tick of this.#options.market.ticksBetween(first.symbol, first.exchange, Math.max(fromMs, since), toMs)) {
+				for (const subscription of list) {
+					if (subscription.sinceMs !== undefined && tick.timeMs <= subscription.sinceMs) continue;
+					due.push({ timeMs: tick.timeMs, frame: this.frameFor(subscription, tick) });
+				}
 			}
 		}
 		return due.sort((a, b) => a.timeMs - b.timeMs);

@@ -106,7 +106,8 @@ describe('lastTick', () => {
 describe('quote', () => {
 	it('is consistent with the price path: low <= ltp <= high and change = ltp - close', () => {
 		const market = createMarket({ seed: 39 });
-		for (let i = 0; i < 20; i++) {
+		for (let i = 1; i <= 20; i++) {
+			// A session is one UTC hour and T0 opens one, so every sample has trades behind it.
 			const at = T0 + i * 37_000;
 			const quote = market.quote('HDFCBANK', 'NSE', at);
 			expect(quote.low).toBeLessThanOrEqual(quote.ltp);
