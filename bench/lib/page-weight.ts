@@ -62,8 +62,9 @@ function toFile(dist: string, fromFile: string, url: string): string | undefined
 	return path.startsWith(resolve(dist) + sep) ? path : undefined;
 }
 
-const STATIC_IMPORT = /(?:\bimport|\bexport)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["']([^"']+\.m?js)["']/g;
-const DYNAMIC_IMPORT = /\bimport\(\s*["']([^"']+\.m?js)["']\s*\)/g;
+// The minifier quotes specifiers with ", ' or ` (it prefers backticks), so all three count.
+const STATIC_IMPORT = /(?:\bimport|\bexport)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["'`]([^"'`]+\.m?js)["'`]/g;
+const DYNAMIC_IMPORT = /\bimport\(\s*["'`]([^"'`]+\.m?js)["'`]\s*\)/g;
 // Vite lists a lazy chunk's dependencies in `__vite__mapDeps` as dist-relative paths.
 const VITE_DEPS = /__vite__mapDeps=\([^)]*\)=>[^[]*\[([^\]]*)\]/g;
 
@@ -85,7 +86,7 @@ function linksOf(dist: string, file: string, source: string): ModuleLinks {
 		if (path) staticDeps.push(path);
 	}
 	for (const match of source.matchAll(VITE_DEPS)) {
-		for (const quoted of match[1]!.matchAll(/["']([^"']+)["']/g)) {
+		for (const quoted of match[1]!.matchAll(/["'`]([^"'`]+)["'`]/g)) {
 			const path = toFile(dist, join(dist, 'index.html'), '/' + quoted[1]!.replace(/^\//, ''));
 			if (path && path.endsWith('.js')) dynamicDeps.push(path);
 		}
