@@ -1,0 +1,241 @@
+// The subscribe-message builder's model (product.md §6): the form's state, the message it
+// stands for, checking the editor's text (syntax by json-parse, the protocol by
+// validateClientMessage) into errors an editor can show, and the `?msg=` link that shares a
+// message. Pure: the widget wires DOM events to these functions.
+import { locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
+import { EXCHANGES, validateClientMessage, type ClientRequest, type ProtocolIssue } from './protocol.ts';
+import { compactJson, jsonDumps } from './py-render.ts';
+
+export type BuilderAction = 'subscribe' | 'unsubscribe';
+export type BuilderMode = 'ltp' | 'quote' | 'depth';
+export const BUILDER_ACTIONS: readonly BuilderAction[] = ['subscribe', 'unsubscribe'];
+export const BUILDER_MODES: readonly BuilderMode[] = ['ltp', 'quote', 'depth'];
+/** Exchanges the form offers, in OpenAlgo's order. */
+export const EXCHANGE_CHOICES: readonly string[] = EXCHANGES;
+/** Symbols the "Add symbol" button offers in turn (the mock market's named instruments). */
+export const SUGGESTED_SYMBOLS: readonly BuilderSymbol[] = [
+	{ symbol: 'RELIANCE', exchange: 'NSE' },
+	{ symbol: 'TCS', exchange: 'NSE' },
+	{ symbol: 'INFY', exchange: 'NSE' },
+	{ symbol: 'HDFCBANK', exchange: 'NSE' },
+	{ symbol: 'SBIN', exchange: 'NSE' },
+	{ symbol: 'NIFTY', exchange: 'NSE_INDEX' },
+];
+/** Longest `?msg=` value decoded; longer links are refused (a message is a few hundred bytes). */
+export const MAX_URL_PARAM_LENGTH = 8192;
+export const URL_PARAM = 'msg';
+
+export interface BuilderSymbol {
+	symbol: string;
+	exchange: string;
+}
+
+export interface BuilderState {
+	action: BuilderAction;
+	mode: BuilderMode;
+	symbols: BuilderSymbol[];
+}
+
+/** EX 1's message: what the builder starts with and what Reset returns to. */
+export const EX1_STATE: Readonly<BuilderState> = Object.freeze({
+	action: 'subscribe',
+	mode: 'ltp',
+	symbols: [
+		{ symbol: 'RELIANCE', exchange: 'NSE' },
+		{ symbol: 'TCS', exchange: 'NSE' },
+	],
+});
+
+/** A fresh copy of EX 1's state. */
+export function defaultState(): BuilderState {
+	return { action: EX1_STATE.action, mode: EX1_STATE.mode, symbols: EX1_STATE.symbols.map((s) => ({ ...s })) };
+}
+
+/** The message the form stands for, keys in EX 1's order. */
+export function stateToMessage(state: BuilderState): { action: BuilderAction; mode: BuilderMode; symbols: BuilderSymbol[] } {
+	return {
+		action: state.action,
+		mode: state.mode,
+		symbols: state.symbols.map(({ symbol, exchange }) => ({ symbol, exchange })),
+	};
+}
+
+/** The editor's text for a form state: json.dumps(indent=2) with readable non-ASCII. */
+export function stateToText(state: BuilderState): string {
+	return jsonDumps(valueToNode(stateToMessage(state)), { indent: 2, ensureAscii: false });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The form state closest to a message, and whether the form shows it exactly (same compact
+ * JSON). Undefined when the form cannot show it at all (another action, no symbols list).
+ */
+export function messageToState(value: unknown): { state: BuilderState; exact: boolean } | undefined {
+	if (!isRecord(value)) return undefined;
+	const action = value.action;
+	if (action !== 'subscribe' && action !== 'unsubscribe') return undefined;
+	const modeWord = typeof value.mode === 'string' ? value.mode.trim().toLowerCase() : value.mode;
+	const mode: BuilderMode =
+		modeWord === 'ltp' || modeWord === 1 ? 'ltp' : modeWord === 'depth' || modeWord === 3 ? 'depth' : 'quote';
+	let entries: unknown[];
+	if (Array.isArray(value.symbols)) entries = value.symbols;
+	else if (Array.isArray(value.instruments)) entries = value.instruments;
+	else if (typeof value.symbol === 'string') entries = [{ symbol: value.symbol, exchange: value.exchange }];
+	else return undefined;
+	const symbols: BuilderSymbol[] = [];
+	for (const entry of entries) {
+		if (!isRecord(entry) || typeof entry.symbol !== 'string' || typeof entry.exchange !== 'string') return undefined;
+		symbols.push({ symbol: entry.symbol, exchange: entry.exchange });
+	}
+	const state: BuilderState = { action, mode, symbols };
+	const exact = compactJson(valueToNode(stateToMessage(state))) === compactJson(valueToNode(value));
+	return { state, exact };
+}
+
+/** Adds the first suggested symbol not in the list yet (or an empty row when all are). */
+export function addSymbol(state: BuilderState): BuilderState {
+	const taken = new Set(state.symbols.map((s) => `${s.exchange}:${s.symbol}`));
+	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(`${s.exchange}:${s.symbol}`)) ?? { symbol: '', exchange: 'NSE' };
+	return { ...state, symbols: [...state.symbols, { ...next }] };
+}
+
+/** Removes the row at `index`; out-of-range indexes change nothing. */
+export function removeSymbol(state: BuilderState, index: number): BuilderState {
+	if (index < 0 || index >= state.symbols.length) return state;
+	return { ...state, symbols: state.symbols.filter((_, i) => i !== index) };
+}
+
+/** Moves the row at `index` by `by` places (-1 up, +1 down); at the ends it stays put. */
+export function moveSymbol(state: BuilderState, index: number, by: -1 | 1): BuilderState {
+	const target = index + by;
+	if (index < 0 || index >= state.symbols.length || target < 0 || target >= state.symbols.length) return state;
+	const symbols = state.symbols.slice();
+	[symbols[index], symbols[target]] = [symbols[target]!, symbols[index]!];
+	return { ...state, symbols };
+}
+
+/** One problem to show beside the editor. */
+export interface EditorError {
+	kind: 'syntax' | 'schema';
+	/** JSON path for schema errors (`mode`, `symbols[1].exchange`; '' = the whole message). */
+	path: string;
+	/** 1-based line and column the problem points at. */
+	line: number;
+	column: number;
+	/** UTF-16 offset into the text (for placing the caret). */
+	offset: number;
+	/** A full sentence for the reader: where, what, what is allowed. */
+	message: string;
+	/** OpenAlgo's wire code and text (schema errors), as the server would answer. */
+	wire?: { code: string; message: string };
+}
+
+export type CheckResult =
+	| {
+			ok: true;
+			node: JsonNode;
+			value: unknown;
+			request: ClientRequest;
+			/** Compact JSON: what goes on the wire. */
+			compact: string;
+			/** Non-blocking notes (fields the server ignores, entries it skips). */
+			warnings: EditorError[];
+	  }
+	| { ok: false; errors: EditorError[]; node?: JsonNode; value?: unknown };
+
+function issueToError(text: string, offsets: ReadonlyMap<string, number>, issue: ProtocolIssue): EditorError {
+	// Point at the value named by the path, or its nearest ancestor present in the text.
+	let path = issue.path;
+	let offset = offsets.get(path);
+	while (offset === undefined && path !== '') {
+		path = path.includes('.') || path.includes('[') ? path.replace(/(\.[^.[\]]*|\[\d+\])$/, '') : '';
+		offset = offsets.get(path);
+	}
+	offset ??= 0;
+	const { line, column } = locate(text, offset);
+	const where = issue.path ? `\`${issue.path}\`` : 'The message';
+	const hint = issue.hint.startsWith('`') || !issue.path ? issue.hint : `${where}: ${issue.hint}`;
+	return {
+		kind: 'schema',
+		path: issue.path,
+		line,
+		column,
+		offset,
+		message: `Line ${line}, column ${column}: ${hint}`,
+		wire: { code: issue.code, message: issue.message },
+	};
+}
+
+/** Checks the editor's text: JSON syntax first, then the OpenAlgo protocol. Never throws. */
+export function checkMessageText(text: string): CheckResult {
+	const parsed = parseJson(text);
+	if (!parsed.ok) {
+		const { error } = parsed;
+		return {
+			ok: false,
+			errors: [
+				{ kind: 'syntax', path: '', line: error.line, column: error.column, offset: error.offset, message: error.message },
+			],
+		};
+	}
+	const result = validateClientMessage(parsed.value);
+	if (!result.ok) {
+		return {
+			ok: false,
+			errors: result.issues.map((issue) => issueToError(text, parsed.offsets, issue)),
+			node: parsed.node,
+			value: parsed.value,
+		};
+	}
+	return {
+		ok: true,
+		node: parsed.node,
+		value: parsed.value,
+		request: result.request,
+		compact: compactJson(parsed.node),
+		warnings: result.warnings.map((issue) => issueToError(text, parsed.offsets, issue)),
+	};
+}
+
+function bytesToBase64Url(bytes: Uint8Array): string {
+	let binary = '';
+	for (const byte of bytes) binary += String.fromCharCode(byte);
+	return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** The `?msg=` value for a message: base64url (no padding) of its compact JSON's UTF-8. */
+export function encodeMessageParam(compact: string): string {
+	return bytesToBase64Url(new TextEncoder().encode(compact));
+}
+
+export type DecodeResult = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * Reads a `?msg=` value back into the editor's text (pretty JSON). Anything wrong (too long,
+ * not base64url, not UTF-8, not a JSON object) gives a reason instead; the caller falls back to
+ * EX 1 and says so. A message that parses but breaks the protocol is restored, with its errors.
+ */
+export function decodeMessageParam(param: string): DecodeResult {
+	if (param.length === 0) return { ok: false, reason: 'the link’s message is empty' };
+	if (param.length > MAX_URL_PARAM_LENGTH) {
+		return { ok: false, reason: `the link’s message is too long (${param.length} characters; at most ${MAX_URL_PARAM_LENGTH})` };
+	}
+	if (!/^[A-Za-z0-9_-]+={0,2}$/.test(param) || param.replace(/=+$/, '').length % 4 === 1) {
+		return { ok: false, reason: 'the link’s message is not valid base64url (it may have been cut short)' };
+	}
+	let text: string;
+	try {
+		const binary = atob(param.replace(/=+$/, '').replaceAll('-', '+').replaceAll('_', '/'));
+		const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		return { ok: false, reason: 'the link’s message is not readable text' };
+	}
+	const parsed = parseJson(text);
+	if (!parsed.ok) return { ok: false, reason: `the link’s message is not valid JSON (${parsed.error.reason})` };
+	if (parsed.node.type !== 'object') return { ok: false, reason: 'the link’s message is not a JSON object' };
+	return { ok: true, text: jsonDumps(parsed.node, { indent: 2, ensureAscii: false }) };
+}
