@@ -45,7 +45,7 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 
 	async function open(
 		options: ContextOptions = {},
-		before?: (context: BrowserContext) => Promise<void>,
+		before?: (context: BrowserContext) => Promise<unknown>,
 	): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
 		const context = await newContext(browser, options);
 		if (before) await before(context);

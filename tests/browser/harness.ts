@@ -13,6 +13,9 @@ const DIST = process.env.SITE_DIST
 	? fileURLToPath(new URL(`../../${process.env.SITE_DIST}/`, import.meta.url))
 	: fileURLToPath(new URL('../../dist/', import.meta.url));
 
+/** The build folder the browser tests serve. */
+export const siteDist: string = DIST;
+
 /** Flags this sandbox needs; without the networking ones Chromium keeps dialling out. */
 export const CHROMIUM_ARGS = [
 	'--no-sandbox',

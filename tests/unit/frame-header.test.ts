@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Sender } from 'ws';
+import * as ws from 'ws';
 import { applyMask, clientTextFrame, toHex, utf8Bytes } from '../../src/lib/frame-header.ts';
+
+// ws exports its frame writer at run time, but @types/ws does not declare it.
+interface SenderStatic {
+	frame(data: Buffer, options: Record<string, unknown>): Buffer[];
+}
+const { Sender } = ws as unknown as { Sender: SenderStatic };
 
 const MASK_KEY = Uint8Array.of(0x37, 0xfa, 0x21, 0x3d);
 
@@ -13,7 +19,7 @@ function wsFrame(payload: Uint8Array): Uint8Array {
 		readOnly: false,
 		rsv1: false,
 		generateMask: (mask: Buffer) => mask.set(MASK_KEY),
-	} as Parameters<typeof Sender.frame>[1]);
+	});
 	return new Uint8Array(Buffer.concat(parts));
 }
 

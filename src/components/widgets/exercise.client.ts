@@ -117,13 +117,13 @@ export class ChExercise extends HTMLElement {
 		this.unsubscribe?.();
 	}
 
-	private part<T extends Element>(selector: string): T | null {
+	private find<T extends Element>(selector: string): T | null {
 		return this.querySelector<T>(selector);
 	}
 
 	private wire(): void {
 		this.wired = true;
-		const text = this.part<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
+		const text = this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
 		text?.addEventListener('input', () => this.save({ text: text.value }));
 		for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) {
 			radio.addEventListener('change', () => this.save({ choice: radio.value }));
@@ -131,7 +131,7 @@ export class ChExercise extends HTMLElement {
 		for (const box of this.querySelectorAll<HTMLInputElement>('input[data-point]')) {
 			box.addEventListener('change', () => this.save({ points: this.points() }));
 		}
-		this.part('[data-action="check"]')?.addEventListener('click', () => this.check());
+		this.find('[data-action="check"]')?.addEventListener('click', () => this.check());
 		if (this.kind === 'number') {
 			// Enter in the one-line answer checks it, as a form would.
 			text?.addEventListener('keydown', (event) => {
@@ -141,7 +141,7 @@ export class ChExercise extends HTMLElement {
 				}
 			});
 		}
-		const calculator = this.part<HTMLElement>('[data-part="calculator"]');
+		const calculator = this.find<HTMLElement>('[data-part="calculator"]');
 		if (calculator) {
 			for (const input of calculator.querySelectorAll('input')) input.addEventListener('input', () => this.calculate());
 			this.calculate();
@@ -159,9 +159,9 @@ export class ChExercise extends HTMLElement {
 	/** The reader pressed Check / Compare. */
 	private check(): void {
 		const answer = this.book.get(this.exerciseId);
-		const text = this.part<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]')?.value ?? '';
+		const text = this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]')?.value ?? '';
 		if (this.kind === 'choice') {
-			const choice = this.part<HTMLInputElement>('input[type="radio"]:checked')?.value;
+			const choice = this.find<HTMLInputElement>('input[type="radio"]:checked')?.value;
 			if (!choice) {
 				this.feedback('Pick one of the two answers first.', 'bad');
 				return;
@@ -187,7 +187,7 @@ export class ChExercise extends HTMLElement {
 	/** Puts the saved answer back into the fields and re-shows its result. */
 	private restore(): void {
 		const answer = this.book.get(this.exerciseId);
-		const text = this.part<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
+		const text = this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
 		if (text) text.value = answer.text ?? '';
 		for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) {
 			radio.checked = radio.value === answer.choice;
@@ -199,8 +199,8 @@ export class ChExercise extends HTMLElement {
 
 	private showResult(): void {
 		const answer = this.book.get(this.exerciseId);
-		const model = this.part<HTMLElement>('[data-part="model"]');
-		const working = this.part<HTMLElement>('[data-part="working"]');
+		const model = this.find<HTMLElement>('[data-part="model"]');
+		const working = this.find<HTMLElement>('[data-part="working"]');
 		if (!answer.checked) {
 			this.feedback('', 'none');
 			if (model) model.hidden = true;
@@ -227,7 +227,7 @@ export class ChExercise extends HTMLElement {
 	}
 
 	private feedback(text: string, tone: 'good' | 'bad' | 'none'): void {
-		const node = this.part<HTMLElement>('[data-part="feedback"]');
+		const node = this.find<HTMLElement>('[data-part="feedback"]');
 		if (!node) return;
 		node.textContent = text;
 		node.dataset.tone = tone;
@@ -235,8 +235,8 @@ export class ChExercise extends HTMLElement {
 
 	private calculate(): void {
 		const read = (name: string): number =>
-			Number(this.part<HTMLInputElement>(`[data-calc="${name}"]`)?.value.replace(',', '.') ?? Number.NaN);
-		const out = this.part<HTMLOutputElement>('[data-part="calc-out"]');
+			Number(this.find<HTMLInputElement>(`[data-calc="${name}"]`)?.value.replace(',', '.') ?? Number.NaN);
+		const out = this.find<HTMLOutputElement>('[data-part="calc-out"]');
 		if (!out) return;
 		const cost = pollingCost({ intervalSeconds: read('interval'), hours: read('hours'), tickEverySeconds: read('tick') });
 		if (!cost) {

@@ -48,8 +48,12 @@ function paint(tokens: ThemedToken[][], code: HTMLElement): void {
 		for (const token of line) {
 			const span = document.createElement('span');
 			span.textContent = token.content;
-			for (const [name, value] of Object.entries(token.htmlStyle ?? {}))
-				span.style.setProperty(name, value);
+			// Written as the build writes it (`--shiki-light:#24292E;--shiki-dark:#E1E4E8`), so the
+			// stylesheet's contrast fixes, which match on that text, apply here too.
+			const style = Object.entries(token.htmlStyle ?? {})
+				.map(([name, value]) => `${name}:${value}`)
+				.join(';');
+			if (style) span.setAttribute('style', style);
 			row.append(span);
 		}
 		lines.push(row);

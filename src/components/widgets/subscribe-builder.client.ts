@@ -30,7 +30,7 @@ import type { HighlightInto, HighlightLang } from './highlighter.client.ts';
 /** Quiet time after typing before the problems list (a polite live region) is rewritten. */
 const ANNOUNCE_DELAY_MS = 300;
 
-function part<T extends Element>(root: Element, name: string): T {
+function part<T extends Element = HTMLElement>(root: Element, name: string): T {
 	const element = root.querySelector<T>(`[data-part="${name}"]`);
 	if (!element) throw new Error(`<ch-subscribe-builder> is missing its [data-part="${name}"] element`);
 	return element;

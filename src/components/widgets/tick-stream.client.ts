@@ -50,7 +50,7 @@ interface LogEntry {
 	text: string;
 }
 
-function part<T extends Element>(root: Element, name: string): T {
+function part<T extends Element = HTMLElement>(root: Element, name: string): T {
 	const element = root.querySelector<T>(`[data-part="${name}"]`);
 	if (!element) throw new Error(`<ch-tick-stream> is missing its [data-part="${name}"] element`);
 	return element;
