@@ -178,7 +178,8 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		for (const line of lines) expect(line).toMatch(ON_TICK_LINE);
 		expect(lines.every((line) => line.startsWith('RELIANCE') || line.startsWith('TCS'))).toBe(true);
 		// The first frame sent is EX 1's message, compact.
-		const sent = stream(page).locator('.ts-frame--sent code').first();
+		// The log lists newest first: the oldest frame sent is the last entry.
+		const sent = stream(page).locator('.ts-frame--sent code').last();
 		expect(await sent.textContent()).toBe(
 			'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}',
 		);
@@ -226,7 +227,7 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		expect(await stream(page).locator('[data-part="state"]').textContent()).toMatch(/Reconnecting in \d+ s/);
 		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
 		// After the reconnect the page sent both subscriptions again, unasked.
-		const sent = await stream(page).locator('.ts-frame--sent code').allTextContents();
+		const sent = (await stream(page).locator('.ts-frame--sent code').allTextContents()).reverse();
 		const drop = sent.findIndex((text) => text.includes('simulate_drop'));
 		const resent = sent.slice(drop + 1).map((text) => JSON.parse(text) as { action: string; mode: string });
 		expect(resent.filter((m) => m.action === 'subscribe').map((m) => m.mode).sort()).toEqual(['ltp', 'quote']);

@@ -289,17 +289,18 @@ class TickStream extends HTMLElement {
 				return div;
 			});
 			this.#consoleQueue = [];
-			out.append(...lines);
-			while (out.childElementCount > CONSOLE_LINES) out.firstElementChild?.remove();
-			out.scrollTop = out.scrollHeight;
+			// Newest first in the DOM; the pane is flex column-reverse, so it reads top to bottom
+			// like a terminal and stays pinned to the newest line without any scroll writes (a
+			// scrollTop = scrollHeight per frame would force a layout at 50 ticks a second).
+			out.prepend(...lines.reverse());
+			while (out.childElementCount > CONSOLE_LINES) out.lastElementChild?.remove();
 		}
 		if (this.#logQueue.length) {
 			const log = part<HTMLOListElement>(this, 'log');
 			const items = this.#logQueue.map((entry) => this.#logItem(entry));
 			this.#logQueue = [];
-			log.append(...items);
-			while (log.childElementCount > LOG_ENTRIES) log.firstElementChild?.remove();
-			log.scrollTop = log.scrollHeight;
+			log.prepend(...items.reverse());
+			while (log.childElementCount > LOG_ENTRIES) log.lastElementChild?.remove();
 		}
 		part(this, 'log-note').textContent = this.#logPaused ? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.` : '';
 

@@ -1,0 +1,147 @@
+// What the live stream panel costs the page at about 50 ticks a second, in Debian's Chromium.
+// The built site is served as `npm start` serves it, with the stream server's tick rates scaled
+// so EX 1's two symbols (RELIANCE + TCS, 3.2 ticks/s between them) bring ~50 ticks/s. For each
+// scenario the panel streams for a few seconds while the page records:
+//   - main-thread busy time per second (CDP Performance.getMetrics TaskDuration),
+//   - tick-to-paint latency: from a tick's market time to the animation frame that paints it
+//     (the panel stamps data-painted-tick-ms / data-painted-at-ms on each render), which
+//     includes the server's 10 ms pump and the network hop,
+//   - frames per second and long tasks,
+//   - DOM nodes and JS heap before and after, to show the log and sparklines stay bounded.
+//   node bench/render.bench.ts [--seconds 8] [--rate 50] [--json out.json]
+// Serves the build in SITE_DIST (default dist/); run `npx astro build` first.
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startSiteServer } from '../server/site-server.ts';
+import { createStreamServer } from '../server/stream-server.ts';
+import { INSTRUMENTS } from '../src/lib/market-engine.ts';
+import { markdownTable, type Row } from './lib/table.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DIST = fileURLToPath(new URL(`../${process.env.SITE_DIST ?? 'dist'}/`, import.meta.url));
+const CHAPTER = '/chapters/39-what-a-websocket-is/';
+
+const args = process.argv.slice(2);
+const valueOf = (flag: string): string | undefined => {
+	const index = args.indexOf(flag);
+	return index === -1 ? undefined : args[index + 1];
+};
+const seconds = Number(valueOf('--seconds') ?? 8);
+const targetRate = Number(valueOf('--rate') ?? 50);
+const jsonPath = valueOf('--json');
+if (!(seconds > 0 && seconds <= 120) || !(targetRate > 0 && targetRate <= 1000)) {
+	console.error('render bench: --seconds must be in (0, 120] and --rate in (0, 1000]');
+	process.exit(2);
+}
+if (!existsSync(CHROMIUM) || !existsSync(DIST)) {
+	console.error(`render bench: needs Chromium at ${CHROMIUM} and a build in ${DIST} (npx astro build).`);
+	process.exit(1);
+}
+
+const ex1Rate = INSTRUMENTS.filter((i) => i.symbol === 'RELIANCE' || i.symbol === 'TCS').reduce((sum, i) => sum + i.ticksPerSecond, 0);
+const rateMultiplier = targetRate / ex1Rate;
+
+interface Scenario {
+	name: string;
+	cpuThrottle: number;
+	width: number;
+}
+const SCENARIOS: Scenario[] = [
+	{ name: 'desktop', cpuThrottle: 1, width: 1280 },
+	{ name: 'phone CPU (4× throttle)', cpuThrottle: 4, width: 360 },
+];
+
+const stream = createStreamServer({ mount: 'site', rateMultiplier });
+const site = await startSiteServer({ root: DIST, host: '127.0.0.1', port: 0, onStreamUpgrade: stream.handleUpgrade });
+const browser = await chromium.launch({
+	executablePath: CHROMIUM,
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const hardStop = setTimeout(() => {
+	console.error('render bench: gave up after 5 minutes');
+	process.exit(1);
+}, 300_000);
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const rows: Row[] = [];
+try {
+	for (const scenario of SCENARIOS) {
+		const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
+		const page = await context.newPage();
+		const cdp = await context.newCDPSession(page);
+		await page.goto(site.url + CHAPTER);
+		const panel = page.locator('ch-tick-stream');
+		await panel.scrollIntoViewIfNeeded();
+		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 15_000 });
+		// Let the log and console fill to their caps first: the steady state is what is measured.
+		await page.waitForTimeout(4000);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
+		await cdp.send('Performance.enable');
+		const metrics = async (): Promise<Record<string, number>> =>
+			Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+		const before = await metrics();
+		const receivedBefore = Number(await panel.getAttribute('data-received'));
+		const result = await page.evaluate((ms) => {
+			return new Promise<{ latencies: number[]; intervals: number[]; longTasks: number[]; wallMs: number }>((resolve) => {
+				const panelElement = document.querySelector('ch-tick-stream')!;
+				const latencies: number[] = [];
+				const intervals: number[] = [];
+				const longTasks: number[] = [];
+				const mutations = new MutationObserver(() => {
+					const tick = Number(panelElement.getAttribute('data-painted-tick-ms'));
+					const at = Number(panelElement.getAttribute('data-painted-at-ms'));
+					if (tick > 0 && at > 0) latencies.push(at - tick);
+				});
+				mutations.observe(panelElement, { attributes: true, attributeFilter: ['data-painted-at-ms'] });
+				const tasks = new PerformanceObserver((list) => {
+					for (const entry of list.getEntries()) longTasks.push(entry.duration);
+				});
+				tasks.observe({ type: 'longtask' });
+				let first: number | undefined;
+				let last: number | undefined;
+				const frame = (now: number): void => {
+					first ??= now;
+					if (last !== undefined) intervals.push(now - last);
+					last = now;
+					if (now - first < ms) requestAnimationFrame(frame);
+					else {
+						mutations.disconnect();
+						tasks.disconnect();
+						resolve({ latencies, intervals, longTasks, wallMs: now - first });
+					}
+				};
+				requestAnimationFrame(frame);
+			});
+		}, seconds * 1000);
+		const after = await metrics();
+		const receivedAfter = Number(await panel.getAttribute('data-received'));
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+		const wall = result.wallMs / 1000;
+		const latencies = [...result.latencies].sort((a, b) => a - b);
+		rows.push({
+			scenario: scenario.name,
+			'width px': scenario.width,
+			'frames/s received': Number(((receivedAfter - receivedBefore) / wall).toFixed(1)),
+			'main thread busy ms/s': Number((((after.TaskDuration! - before.TaskDuration!) / wall) * 1000).toFixed(1)),
+			'tick→paint p50 ms': Number(percentile(latencies, 0.5).toFixed(1)),
+			'tick→paint p95 ms': Number(percentile(latencies, 0.95).toFixed(1)),
+			'tick→paint max ms': Number((latencies.at(-1) ?? NaN).toFixed(1)),
+			fps: Number((result.intervals.length / wall).toFixed(1)),
+			'long tasks': result.longTasks.length,
+			'DOM nodes before→after': `${before.Nodes}→${after.Nodes}`,
+			'JS heap MB before→after': `${(before.JSHeapUsedSize! / 1e6).toFixed(1)}→${(after.JSHeapUsedSize! / 1e6).toFixed(1)}`,
+		});
+		await context.close();
+	}
+} finally {
+	clearTimeout(hardStop);
+	await browser.close();
+	await stream.close();
+	await site.close();
+}
+
+console.log(`Tick rendering at ~${targetRate} ticks/s (rate multiplier ${rateMultiplier.toFixed(2)}), ${seconds} s per scenario`);
+console.log(markdownTable(rows));
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ rows }, null, 2));
