@@ -87,7 +87,15 @@ export class ReconnectingSocket {
 	/** Opens a connection now (a reader's Connect); the next open counts as a first open. */
 	connect(): void {
 		this.#stopRetry();
+		// A connection still open is closed, not just forgotten: the server would keep streaming
+		// to it and counting it against its limits.
+		const previous = this.#socket;
 		this.#drop();
+		try {
+			previous?.close(1000, 'reconnecting');
+		} catch {
+			// Closing a socket that never opened can throw in some browsers; it is gone either way.
+		}
 		this.#failures = 0;
 		this.#openedOnce = false;
 		this.#open();
