@@ -132,14 +132,14 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 	it('stops when paused and says so politely', async () => {
 		const { page, close } = await open();
 		await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 500);
-		await page.getByRole('button', { name: 'Pause' }).click();
+		await page.getByRole('button', { name: 'Pause', exact: true }).click();
 		const paused = await snapshot(page);
 		expect(paused.state).toBe('paused');
 		await frames(page, 20);
 		expect((await snapshot(page)).simMs).toBe(paused.simMs);
 		const live = page.locator('ch-pull-push [aria-live="polite"]');
 		await expect(live.textContent()).resolves.toMatch(/^Paused\. After .* requests sent/);
-		await page.getByRole('button', { name: 'Play' }).click();
+		await page.getByRole('button', { name: 'Play', exact: true }).click();
 		await page.waitForFunction(
 			(at) => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > at,
 			paused.simMs,
@@ -150,7 +150,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 	it('counts differently when the poll interval changes', async () => {
 		const { page, close } = await open();
 		await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 4000);
-		await page.getByRole('button', { name: 'Pause' }).click();
+		await page.getByRole('button', { name: 'Pause', exact: true }).click();
 		const before = await snapshot(page);
 		const slider = page.getByRole('slider', { name: /Poll every/ });
 		await slider.focus();
@@ -169,7 +169,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 		const start = await snapshot(page);
 		expect(start.state).toBe('paused');
 		expect(start.simMs).toBe(0);
-		await expect(page.getByRole('button', { name: 'Play' }).isVisible()).resolves.toBe(false);
+		await expect(page.getByRole('button', { name: 'Play', exact: true }).isVisible()).resolves.toBe(false);
 		await frames(page, 10);
 		expect((await snapshot(page)).simMs).toBe(0);
 
@@ -190,7 +190,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 
 	it('works from the keyboard alone, with a visible focus ring', async () => {
 		const { page, close } = await open();
-		await page.getByRole('button', { name: 'Pause' }).focus();
+		await page.getByRole('button', { name: 'Pause', exact: true }).focus();
 		await page.keyboard.press('Enter');
 		expect((await snapshot(page)).state).toBe('paused');
 		await page.keyboard.press('Tab');
@@ -223,7 +223,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 			const { page, close } = await open({ colorScheme });
 			await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 1500);
 			expect(await axeViolations(page, 'ch-pull-push')).toEqual([]);
-			await page.getByRole('button', { name: 'Pause' }).click();
+			await page.getByRole('button', { name: 'Pause', exact: true }).click();
 			expect(await axeViolations(page, 'ch-pull-push')).toEqual([]);
 			await close();
 		});
