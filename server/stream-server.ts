@@ -3,6 +3,7 @@
 // a StreamSession (the protocol); this module adds what a transport must: limits, heartbeats,
 // origin checks, fan-out of shared ticks, conflation for slow readers and clean shutdown.
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
@@ -58,8 +59,13 @@ interface Client {
 	refused: number;
 	lastRateErrorAt: number;
 	/** Latest unsent frame per subscription while the client is a slow reader. */
-	pending: Map<string, string>;
+	pending: Map<string, Buffer>;
 	authTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** ws keeps its net.Socket private; corking it batches one pump's frames into one write. */
+function socketOf(client: Client): Socket | undefined {
+	return (client.ws as unknown as { _socket?: Socket })._socket;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -128,56 +134,79 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		client.ws.send(JSON.stringify(frame));
 	}
 
-	/** Sends a tick frame, or keeps only the latest per subscription while the reader is slow. */
-	function sendTick(client: Client, key: string, text: string): void {
+	/** Sockets corked during the current pump, uncorked together at its end. */
+	const corked = new Set<Client>();
+
+	/**
+	 * Queues a tick frame for the client, or keeps only the latest per subscription while the
+	 * reader is slow. Within one pump a client's frames are corked into a single write: a
+	 * system call per frame per client was most of the server's time under load.
+	 */
+	function sendTick(client: Client, subscription: Subscription, frame: Buffer): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
 		if (client.pending.size > 0 || client.ws.bufferedAmount > limits.slowReaderBytes) {
+			const key = subscriptionKey(subscription.symbol, subscription.exchange, subscription.mode);
 			if (client.pending.has(key)) stats.framesConflated++;
-			client.pending.set(key, text);
+			client.pending.set(key, frame);
 			return;
 		}
-		client.ws.send(text);
+		if (!corked.has(client)) {
+			socketOf(client)?.cork();
+			corked.add(client);
+		}
+		client.ws.send(frame, { binary: false });
 		stats.framesSent++;
+	}
+
+	function uncorkAll(): void {
+		for (const client of corked) socketOf(client)?.uncork();
+		corked.clear();
 	}
 
 	function flushPending(client: Client): void {
 		if (client.pending.size === 0 || client.ws.bufferedAmount > limits.slowReaderBytes) return;
-		for (const text of client.pending.values()) {
-			client.ws.send(text);
+		for (const frame of client.pending.values()) {
+			client.ws.send(frame, { binary: false });
 			stats.framesSent++;
 		}
 		client.pending.clear();
 	}
 
-	/** Computes each due tick once and fans the same serialised frame out to every holder. */
+	/**
+	 * Computes each due tick once and fans the same frame out to every holder: serialised and
+	 * UTF-8 encoded once per tick and variant (mode, depth), not once per client.
+	 */
 	function pump(): void {
 		const to = now();
 		const from = lastPumpMs;
 		lastPumpMs = to;
 		for (const client of clients) flushPending(client);
 		if (to <= from) return;
-		for (const holders of index.values()) {
-			const first = holders.values().next().value?.[0];
-			if (!first) continue;
-			const ticks = market.ticksBetween(first.symbol, first.exchange, from, to);
-			for (const tick of ticks) {
-				const texts = new Map<string, string>();
-				for (const [client, subscriptions] of holders) {
-					for (const subscription of subscriptions) {
-						const variant = `${subscription.mode}:${subscription.depth}`;
-						let text = texts.get(variant);
-						if (text === undefined) {
-							const instrument = { symbol: subscription.symbol, exchange: subscription.exchange };
-							const mode: ModeNumber = subscription.mode;
-							text = JSON.stringify(
-								marketDataFrame(instrument, mode, marketDataPayload(market, instrument, mode, tick, subscription.depth)),
-							);
-							texts.set(variant, text);
+		try {
+			for (const holders of index.values()) {
+				const first = holders.values().next().value?.[0];
+				if (!first) continue;
+				const ticks = market.ticksBetween(first.symbol, first.exchange, from, to);
+				for (const tick of ticks) {
+					const frames = new Map<number, Buffer>();
+					for (const [client, subscriptions] of holders) {
+						for (const subscription of subscriptions) {
+							const variant = subscription.mode * 1000 + subscription.depth;
+							let frame = frames.get(variant);
+							if (frame === undefined) {
+								const instrument = { symbol: subscription.symbol, exchange: subscription.exchange };
+								const mode: ModeNumber = subscription.mode;
+								const payload = marketDataPayload(market, instrument, mode, tick, subscription.depth);
+								frame = Buffer.from(JSON.stringify(marketDataFrame(instrument, mode, payload)));
+								frames.set(variant, frame);
+							}
+							sendTick(client, subscription, frame);
 						}
-						sendTick(client, subscriptionKey(subscription.symbol, subscription.exchange, subscription.mode), text);
 					}
 				}
 			}
+		} finally {
+			uncorkAll();
 		}
 	}
 
