@@ -56,6 +56,28 @@ function run(command: string, commandArgs: string[]): Promise<{ code: number; ms
 	});
 }
 
+/** Runs the lighthouse CLI against Debian's Chromium, at most three minutes. */
+function runLighthouse(lighthouseArgs: string[], output: string): Promise<{ code: number; stderr: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(join(BIN, 'lighthouse'), lighthouseArgs, {
+			cwd: ROOT,
+			env: { ...process.env, CHROME_PATH: CHROMIUM },
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+		const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({ code: code ?? 1, stderr: stderr || `lighthouse wrote nothing to ${output}` });
+		});
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			resolve({ code: 1, stderr: error.message });
+		});
+	});
+}
+
 function add(title: string, command: string, body: string): void {
 	sections.push({ title, command, body });
 	console.log(`\n## ${title}\n\n${body}\n\n(${command})`);
@@ -112,14 +134,11 @@ if (!skip.has('lighthouse')) {
 				'--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic',
 				...(preset === 'desktop' ? ['--preset=desktop'] : []),
 			];
-			const child = spawnSync(join(BIN, 'lighthouse'), lighthouseArgs, {
-				cwd: ROOT,
-				env: { ...process.env, CHROME_PATH: CHROMIUM },
-				encoding: 'utf8',
-				timeout: 180_000,
-			});
-			if (child.status !== 0 || !existsSync(output)) {
-				rows.push({ preset, result: `failed: ${(child.stderr || child.error?.message || '').trim().split('\n').pop()}` });
+			// Asynchronous on purpose: the site server answering Lighthouse runs in this process, so a
+			// synchronous spawn would block it and Lighthouse would time out waiting for the page.
+			const child = await runLighthouse(lighthouseArgs, output);
+			if (child.code !== 0 || !existsSync(output)) {
+				rows.push({ preset, result: `failed: ${child.stderr.trim().split('\n').pop() ?? `exit ${child.code}`}` });
 				continue;
 			}
 			const report = JSON.parse(readFileSync(output, 'utf8'));
