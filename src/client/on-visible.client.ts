@@ -1,24 +1,48 @@
 // Hydrates a widget when it scrolls near the viewport: the Astro component's tiny script calls
 // onVisible(element, () => import('./widget.client.ts')), so a widget's code is fetched only
 // when a reader is about to see it. Without IntersectionObserver it loads at once.
+//
+// The lead is three quarters of a screen, so even a quick flick finds a widget live before it
+// shows, and its static state never swaps for the live one in view; the first widget still sits
+// beyond that lead on a phone, so nothing but the page itself loads up front.
+//
+// A widget the reader is already past (the page reloaded further down, or a jump to a later
+// section went over it) loads at once too. Widgets change size as they come alive; above the
+// viewport, scroll anchoring absorbs that, whereas during the reader's scroll back up it would
+// stop a jump to the top short.
+const LEAD = '75% 0px';
 
-/** Calls `load` once, when `element` comes within 200px of the viewport (or now, as a fallback). */
+/** Widgets still waiting, with their loaders, checked again after each scroll ends. */
+const waiting = new Map<Element, () => void>();
+
+function loadThosePassed(): void {
+	for (const [element, run] of waiting) if (element.getBoundingClientRect().bottom < 0) run();
+}
+
+/** Calls `load` once: when `element` comes within LEAD of the viewport or is above it. */
 export function onVisible(element: Element, load: () => Promise<unknown>): void {
+	let observer: IntersectionObserver | undefined;
+	let started = false;
 	const run = (): void => {
+		if (started) return;
+		started = true;
+		observer?.disconnect();
+		waiting.delete(element);
 		load().catch((error: unknown) => console.error('Widget failed to load', error));
 	};
 	if (!('IntersectionObserver' in window)) {
 		run();
 		return;
 	}
-	const observer = new IntersectionObserver(
+	observer = new IntersectionObserver(
 		(entries) => {
-			if (entries.some((entry) => entry.isIntersecting)) {
-				observer.disconnect();
+			if (entries.some((entry) => entry.isIntersecting || entry.boundingClientRect.bottom < 0)) {
 				run();
 			}
 		},
-		{ rootMargin: '200px' },
+		{ rootMargin: LEAD },
 	);
+	if (waiting.size === 0) addEventListener('scrollend', loadThosePassed, { passive: true });
+	waiting.set(element, run);
 	observer.observe(element);
 }

@@ -427,6 +427,61 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 		await context.close();
 	});
 
+	it("fetches a widget's code only as the reader nears it, and the highlighter only on use", async () => {
+		const { page, context, errors } = await open({ width: 412, height: 823 });
+		await page.waitForLoadState('networkidle');
+		const fetched = (): Promise<string[]> =>
+			page.evaluate(() =>
+				performance
+					.getEntriesByType('resource')
+					.map((entry) => new URL(entry.name).pathname.split('/').pop() ?? ''),
+			);
+		const lazy = [
+			'subscribe-builder.client',
+			'tick-stream.client',
+			'exercise.client',
+			'highlighter.client',
+		];
+		const loaded = (names: string[], module: string): boolean =>
+			names.some((name) => name.startsWith(`${module}.`));
+		const atTop = await fetched();
+		for (const module of lazy) expect(loaded(atTop, module), `${module} at the top`).toBe(false);
+		await expect
+			.poll(() => page.locator('ch-tick-stream').getAttribute('data-state'))
+			.toBe('static');
+
+		await page.locator('ch-tick-stream').scrollIntoViewIfNeeded();
+		await expect
+			.poll(() => page.locator('ch-tick-stream').getAttribute('data-state'))
+			.not.toBe('static');
+		const nearStream = await fetched();
+		expect(loaded(nearStream, 'tick-stream.client')).toBe(true);
+		// The in-page highlighter waits until the reader first touches the builder.
+		expect(loaded(nearStream, 'highlighter.client')).toBe(false);
+		expect(loaded(nearStream, 'exercise.client')).toBe(false);
+
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
+	it('brings widgets a jump went past to life, so Home still reaches the top', async () => {
+		const { page, context, errors } = await open({ width: 412, height: 823 });
+		await page.waitForLoadState('networkidle');
+		// Straight from the top to the last section, over the builder and the stream.
+		await page
+			.locator(`#${SLUGS.at(-1)!}`)
+			.evaluate((el) => el.scrollIntoView({ block: 'start', behavior: 'instant' }));
+		for (const widget of ['ch-subscribe-builder', 'ch-tick-stream']) {
+			await expect
+				.poll(() => page.locator(widget).getAttribute('data-state'), widget)
+				.not.toBe('static');
+		}
+		await page.keyboard.press('Home');
+		await page.waitForFunction(() => scrollY === 0);
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
 	for (const colorScheme of ['light', 'dark'] as const) {
 		it(`has no axe violations on the whole chapter page (${colorScheme})`, async () => {
 			const { page, context } = await open({ colorScheme });
