@@ -473,7 +473,7 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 			.evaluate((el) => el.scrollIntoView({ block: 'start', behavior: 'instant' }));
 		for (const widget of ['ch-subscribe-builder', 'ch-tick-stream']) {
 			await expect
-				.poll(() => page.locator(widget).getAttribute('data-state'), widget)
+				.poll(() => page.locator(widget).getAttribute('data-state'), { message: widget })
 				.not.toBe('static');
 		}
 		await page.keyboard.press('Home');
