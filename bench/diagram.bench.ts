@@ -8,10 +8,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL(`../${process.env.SITE_DIST ?? 'dist'}/`, import.meta.url));
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
 const DROPPED_FRAME_MS = 20;
@@ -36,19 +36,27 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
 	{ name: 'defaults, desktop', cpuThrottle: 1, width: 1280 },
 	{ name: 'defaults, phone CPU', cpuThrottle: 4, width: 360 },
-	{ name: 'busiest (0.5 s poll, 5 ticks/s), phone CPU', cpuThrottle: 4, width: 360, pollSeconds: 0.5, ticksPerSecond: 5 },
+	{
+		name: 'busiest (0.5 s poll, 5 ticks/s), phone CPU',
+		cpuThrottle: 4,
+		width: 360,
+		pollSeconds: 0.5,
+		ticksPerSecond: 5,
+	},
 ];
 
-if (!existsSync(CHROMIUM) || !existsSync(DIST)) {
-	console.error(`diagram bench: needs Chromium at ${CHROMIUM} and a build in ${DIST} (npx astro build).`);
+if (!existsSync(CHROMIUM_PATH) || !existsSync(DIST)) {
+	console.error(
+		`diagram bench: needs Chromium at ${CHROMIUM_PATH} and a build in ${DIST} (npx astro build).`,
+	);
 	process.exit(1);
 }
 
 const site = await startSiteServer({ root: DIST, host: '127.0.0.1', port: 0 });
 const browser = await chromium.launch({
-	executablePath: CHROMIUM,
+	executablePath: CHROMIUM_PATH,
 	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+	args: [...CHROMIUM_ARGS],
 });
 const rows: Row[] = [];
 try {
@@ -59,8 +67,11 @@ try {
 		await page.goto(site.url + CHAPTER);
 		const diagram = page.locator('ch-pull-push');
 		await diagram.scrollIntoViewIfNeeded();
-		await page.waitForFunction(() => document.querySelector('ch-pull-push')?.getAttribute('data-state') === 'playing');
-		if (scenario.pollSeconds !== undefined) await page.locator('ch-pull-push [data-input="poll"]').fill(String(scenario.pollSeconds));
+		await page.waitForFunction(
+			() => document.querySelector('ch-pull-push')?.getAttribute('data-state') === 'playing',
+		);
+		if (scenario.pollSeconds !== undefined)
+			await page.locator('ch-pull-push [data-input="poll"]').fill(String(scenario.pollSeconds));
 		if (scenario.ticksPerSecond !== undefined) {
 			await page.locator('ch-pull-push [data-input="rate"]').fill(String(scenario.ticksPerSecond));
 		}
@@ -71,27 +82,29 @@ try {
 		const taskBefore = await metric('TaskDuration');
 		const simBefore = Number(await diagram.getAttribute('data-sim-ms'));
 		const result = await page.evaluate((ms) => {
-			return new Promise<{ intervals: number[]; longTasks: number[]; wallMs: number }>((resolve) => {
-				const intervals: number[] = [];
-				const longTasks: number[] = [];
-				const observer = new PerformanceObserver((list) => {
-					for (const entry of list.getEntries()) longTasks.push(entry.duration);
-				});
-				observer.observe({ type: 'longtask' });
-				let last: number | undefined;
-				let first: number | undefined;
-				const frame = (now: number): void => {
-					first ??= now;
-					if (last !== undefined) intervals.push(now - last);
-					last = now;
-					if (now - first < ms) requestAnimationFrame(frame);
-					else {
-						observer.disconnect();
-						resolve({ intervals, longTasks, wallMs: now - first });
-					}
-				};
-				requestAnimationFrame(frame);
-			});
+			return new Promise<{ intervals: number[]; longTasks: number[]; wallMs: number }>(
+				(resolve) => {
+					const intervals: number[] = [];
+					const longTasks: number[] = [];
+					const observer = new PerformanceObserver((list) => {
+						for (const entry of list.getEntries()) longTasks.push(entry.duration);
+					});
+					observer.observe({ type: 'longtask' });
+					let last: number | undefined;
+					let first: number | undefined;
+					const frame = (now: number): void => {
+						first ??= now;
+						if (last !== undefined) intervals.push(now - last);
+						last = now;
+						if (now - first < ms) requestAnimationFrame(frame);
+						else {
+							observer.disconnect();
+							resolve({ intervals, longTasks, wallMs: now - first });
+						}
+					};
+					requestAnimationFrame(frame);
+				},
+			);
 		}, seconds * 1000);
 		const taskAfter = await metric('TaskDuration');
 		const simAfter = Number(await diagram.getAttribute('data-sim-ms'));
@@ -103,7 +116,7 @@ try {
 			scenario: scenario.name,
 			'CPU throttle': `${scenario.cpuThrottle}×`,
 			'width px': scenario.width,
-			'seconds': Number(wallSeconds.toFixed(2)),
+			seconds: Number(wallSeconds.toFixed(2)),
 			fps: Number((result.intervals.length / wallSeconds).toFixed(1)),
 			'dropped frames (>20 ms)': result.intervals.filter((d) => d > DROPPED_FRAME_MS).length,
 			'p95 frame ms': Number(p95.toFixed(1)),

@@ -13,12 +13,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { createStreamServer } from '../server/stream-server.ts';
 import { INSTRUMENTS } from '../src/lib/market-engine.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL(`../${process.env.SITE_DIST ?? 'dist'}/`, import.meta.url));
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
 
@@ -34,12 +34,17 @@ if (!(seconds > 0 && seconds <= 120) || !(targetRate > 0 && targetRate <= 1000))
 	console.error('render bench: --seconds must be in (0, 120] and --rate in (0, 1000]');
 	process.exit(2);
 }
-if (!existsSync(CHROMIUM) || !existsSync(DIST)) {
-	console.error(`render bench: needs Chromium at ${CHROMIUM} and a build in ${DIST} (npx astro build).`);
+if (!existsSync(CHROMIUM_PATH) || !existsSync(DIST)) {
+	console.error(
+		`render bench: needs Chromium at ${CHROMIUM_PATH} and a build in ${DIST} (npx astro build).`,
+	);
 	process.exit(1);
 }
 
-const ex1Rate = INSTRUMENTS.filter((i) => i.symbol === 'RELIANCE' || i.symbol === 'TCS').reduce((sum, i) => sum + i.ticksPerSecond, 0);
+const ex1Rate = INSTRUMENTS.filter((i) => i.symbol === 'RELIANCE' || i.symbol === 'TCS').reduce(
+	(sum, i) => sum + i.ticksPerSecond,
+	0,
+);
 const rateMultiplier = targetRate / ex1Rate;
 
 interface Scenario {
@@ -53,18 +58,24 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const stream = createStreamServer({ mount: 'site', rateMultiplier });
-const site = await startSiteServer({ root: DIST, host: '127.0.0.1', port: 0, onStreamUpgrade: stream.handleUpgrade });
+const site = await startSiteServer({
+	root: DIST,
+	host: '127.0.0.1',
+	port: 0,
+	onStreamUpgrade: stream.handleUpgrade,
+});
 const browser = await chromium.launch({
-	executablePath: CHROMIUM,
+	executablePath: CHROMIUM_PATH,
 	headless: true,
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+	args: [...CHROMIUM_ARGS],
 });
 const hardStop = setTimeout(() => {
 	console.error('render bench: gave up after 5 minutes');
 	process.exit(1);
 }, 300_000);
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const percentile = (sorted: number[], p: number): number =>
+	sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const rows: Row[] = [];
 try {
 	for (const scenario of SCENARIOS) {
@@ -80,11 +91,18 @@ try {
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
 		await cdp.send('Performance.enable');
 		const metrics = async (): Promise<Record<string, number>> =>
-			Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+			Object.fromEntries(
+				(await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
+			);
 		const before = await metrics();
 		const receivedBefore = Number(await panel.getAttribute('data-received'));
 		const result = await page.evaluate((ms) => {
-			return new Promise<{ latencies: number[]; intervals: number[]; longTasks: number[]; wallMs: number }>((resolve) => {
+			return new Promise<{
+				latencies: number[];
+				intervals: number[];
+				longTasks: number[];
+				wallMs: number;
+			}>((resolve) => {
 				const panelElement = document.querySelector('ch-tick-stream')!;
 				const latencies: number[] = [];
 				const intervals: number[] = [];
@@ -94,7 +112,10 @@ try {
 					const at = Number(panelElement.getAttribute('data-painted-at-ms'));
 					if (tick > 0 && at > 0) latencies.push(at - tick);
 				});
-				mutations.observe(panelElement, { attributes: true, attributeFilter: ['data-painted-at-ms'] });
+				mutations.observe(panelElement, {
+					attributes: true,
+					attributeFilter: ['data-painted-at-ms'],
+				});
 				const tasks = new PerformanceObserver((list) => {
 					for (const entry of list.getEntries()) longTasks.push(entry.duration);
 				});
@@ -124,7 +145,9 @@ try {
 			scenario: scenario.name,
 			'width px': scenario.width,
 			'frames/s received': Number(((receivedAfter - receivedBefore) / wall).toFixed(1)),
-			'main thread busy ms/s': Number((((after.TaskDuration! - before.TaskDuration!) / wall) * 1000).toFixed(1)),
+			'main thread busy ms/s': Number(
+				(((after.TaskDuration! - before.TaskDuration!) / wall) * 1000).toFixed(1),
+			),
 			'tick→paint p50 ms': Number(percentile(latencies, 0.5).toFixed(1)),
 			'tick→paint p95 ms': Number(percentile(latencies, 0.95).toFixed(1)),
 			'tick→paint max ms': Number((latencies.at(-1) ?? NaN).toFixed(1)),
@@ -142,6 +165,8 @@ try {
 	await site.close();
 }
 
-console.log(`Tick rendering at ~${targetRate} ticks/s (rate multiplier ${rateMultiplier.toFixed(2)}), ${seconds} s per scenario`);
+console.log(
+	`Tick rendering at ~${targetRate} ticks/s (rate multiplier ${rateMultiplier.toFixed(2)}), ${seconds} s per scenario`,
+);
 console.log(markdownTable(rows));
 if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ rows }, null, 2));

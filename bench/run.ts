@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { kb, listPages, weighPage } from './lib/page-weight.ts';
 import { markdownTable, rowsFromJson, type Row } from './lib/table.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const OUT = join(ROOT, 'bench', 'out');
 const BIN = join(ROOT, 'node_modules', '.bin');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const args = process.argv.slice(2);
 const skip = new Set((valueOf('--skip') ?? '').split(',').filter(Boolean));
@@ -35,8 +35,8 @@ const sections: Section[] = [];
 mkdirSync(OUT, { recursive: true });
 
 function machine(): string {
-	const chromium = existsSync(CHROMIUM)
-		? spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout.trim()
+	const chromium = existsSync(CHROMIUM_PATH)
+		? spawnSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).stdout.trim()
 		: 'Chromium not installed';
 	return [
 		`${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
@@ -50,18 +50,24 @@ function machine(): string {
 function run(command: string, commandArgs: string[]): Promise<{ code: number; ms: number }> {
 	const started = performance.now();
 	return new Promise((resolve) => {
-		const child = spawn(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+		const child = spawn(command, commandArgs, {
+			cwd: ROOT,
+			stdio: ['ignore', 'inherit', 'inherit'],
+		});
 		child.on('close', (code) => resolve({ code: code ?? 1, ms: performance.now() - started }));
 		child.on('error', () => resolve({ code: 1, ms: performance.now() - started }));
 	});
 }
 
 /** Runs the lighthouse CLI against Debian's Chromium, at most three minutes. */
-function runLighthouse(lighthouseArgs: string[], output: string): Promise<{ code: number; stderr: string }> {
+function runLighthouse(
+	lighthouseArgs: string[],
+	output: string,
+): Promise<{ code: number; stderr: string }> {
 	return new Promise((resolve) => {
 		const child = spawn(join(BIN, 'lighthouse'), lighthouseArgs, {
 			cwd: ROOT,
-			env: { ...process.env, CHROME_PATH: CHROMIUM },
+			env: { ...process.env, CHROME_PATH: CHROMIUM_PATH },
 			stdio: ['ignore', 'ignore', 'pipe'],
 		});
 		let stderr = '';
@@ -109,17 +115,25 @@ if (!skip.has('weight')) {
 			'JS total gzip': kb(weight.jsAll.gzip),
 		};
 	});
-	add('Page weight', 'bench/lib/page-weight.ts over dist/ (gzip level 9, 1 KB = 1000 B)', markdownTable(rows));
+	add(
+		'Page weight',
+		'bench/lib/page-weight.ts over dist/ (gzip level 9, 1 KB = 1000 B)',
+		markdownTable(rows),
+	);
 }
 
 if (!skip.has('lighthouse')) {
-	if (!existsSync(CHROMIUM)) {
-		add('Lighthouse', 'lighthouse', `skipped: Chromium missing at ${CHROMIUM}`);
+	if (!existsSync(CHROMIUM_PATH)) {
+		add('Lighthouse', 'lighthouse', `skipped: Chromium missing at ${CHROMIUM_PATH}`);
 	} else {
 		const { startSiteServer } = await import('../server/site-server.ts');
 		const { createStreamServer } = await import('../server/stream-server.ts');
 		const stream = createStreamServer({ mount: 'site' });
-		const site = await startSiteServer({ root: DIST, port: 0, onStreamUpgrade: stream.handleUpgrade });
+		const site = await startSiteServer({
+			root: DIST,
+			port: 0,
+			onStreamUpgrade: stream.handleUpgrade,
+		});
 		const chapter = listPages(DIST).find((p) => p.startsWith('chapters'));
 		const url = `${site.url}/${(chapter ?? 'index.html').replace(/index\.html$/, '')}`;
 		const rows: Row[] = [];
@@ -131,18 +145,22 @@ if (!skip.has('lighthouse')) {
 				'--output=json',
 				`--output-path=${output}`,
 				'--only-categories=performance,accessibility,best-practices,seo',
-				'--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic',
+				`--chrome-flags=--headless=new ${CHROMIUM_ARGS.join(' ')}`,
 				...(preset === 'desktop' ? ['--preset=desktop'] : []),
 			];
 			// Asynchronous on purpose: the site server answering Lighthouse runs in this process, so a
 			// synchronous spawn would block it and Lighthouse would time out waiting for the page.
 			const child = await runLighthouse(lighthouseArgs, output);
 			if (child.code !== 0 || !existsSync(output)) {
-				rows.push({ preset, result: `failed: ${child.stderr.trim().split('\n').pop() ?? `exit ${child.code}`}` });
+				rows.push({
+					preset,
+					result: `failed: ${child.stderr.trim().split('\n').pop() ?? `exit ${child.code}`}`,
+				});
 				continue;
 			}
 			const report = JSON.parse(readFileSync(output, 'utf8'));
-			const score = (id: string): string => String(Math.round((report.categories[id]?.score ?? 0) * 100));
+			const score = (id: string): string =>
+				String(Math.round((report.categories[id]?.score ?? 0) * 100));
 			const audit = (id: string): string => report.audits[id]?.displayValue ?? 'n/a';
 			rows.push({
 				preset,
@@ -166,7 +184,12 @@ if (!skip.has('lighthouse')) {
 }
 
 /** Runs one benchmark script that supports `--json <file>` and adds its rows as a section. */
-async function subBench(name: string, title: string, script: string, extra: string[] = []): Promise<void> {
+async function subBench(
+	name: string,
+	title: string,
+	script: string,
+	extra: string[] = [],
+): Promise<void> {
 	if (skip.has(name)) return;
 	if (!existsSync(join(ROOT, script))) {
 		add(title, script, `skipped: ${script} does not exist`);

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { createStreamServer } from '../server/stream-server.ts';
 
@@ -11,7 +12,9 @@ const flag = (name: string, fallback: string): string => {
 	const i = args.indexOf(name);
 	return i === -1 ? fallback : args[i + 1]!;
 };
-const path = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? '/chapters/39-what-a-websocket-is/';
+const path =
+	args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ??
+	'/chapters/39-what-a-websocket-is/';
 const dist = resolve(flag('--dist', 'dist'));
 const out = resolve(flag('--out', 'shots'));
 const full = args.includes('--full');
@@ -21,8 +24,8 @@ mkdirSync(out, { recursive: true });
 const stream = createStreamServer({ mount: 'site' });
 const site = await startSiteServer({ root: dist, port: 0, onStreamUpgrade: stream.handleUpgrade });
 const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+	executablePath: CHROMIUM_PATH,
+	args: [...CHROMIUM_ARGS],
 });
 try {
 	for (const colorScheme of ['light', 'dark'] as const) {

@@ -21,8 +21,13 @@ try {
 const apiKey = process.env.STREAM_API_KEY || undefined;
 const stream = createStreamServer({ mount: 'standalone', apiKey });
 const server = createServer((_req, res) => {
-	const text = 'This is a WebSocket endpoint: connect with a WebSocket client (wscat -c ws://HOST:PORT).\n';
-	res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', 'Content-Length': Buffer.byteLength(text) });
+	const text =
+		'This is a WebSocket endpoint: connect with a WebSocket client (wscat -c ws://HOST:PORT).\n';
+	res.writeHead(426, {
+		'Content-Type': 'text/plain; charset=utf-8',
+		Upgrade: 'websocket',
+		'Content-Length': Buffer.byteLength(text),
+	});
 	res.end(text);
 });
 server.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));
@@ -36,8 +41,14 @@ server.listen(listen.port, listen.host, () => {
 	const port = typeof address === 'object' && address ? address.port : listen.port;
 	const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
 	console.log(`Mock OpenAlgo stream: ws://${host}:${port}`);
-	console.log(apiKey ? 'Auth: only the key in STREAM_API_KEY is accepted.' : 'Auth: demo mode, any non-empty api_key is accepted.');
-	console.log(`Try: npx wscat -c ws://${host}:${port}  then send {"action":"authenticate","api_key":"demo"}`);
+	console.log(
+		apiKey
+			? 'Auth: only the key in STREAM_API_KEY is accepted.'
+			: 'Auth: demo mode, any non-empty api_key is accepted.',
+	);
+	console.log(
+		`Try: npx wscat -c ws://${host}:${port}  then send {"action":"authenticate","api_key":"demo"}`,
+	);
 });
 
 let stopping = false;

@@ -14,7 +14,9 @@ export interface StreamIntegrationOptions {
 }
 
 /** Returns the integration; throws AstroError for options it cannot use. */
-export default function streamIntegration(options: StreamIntegrationOptions = {}): AstroIntegration {
+export default function streamIntegration(
+	options: StreamIntegrationOptions = {},
+): AstroIntegration {
 	const path = options.path ?? '/stream';
 	if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
 		throw new AstroError(

@@ -51,7 +51,9 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
 	const limits = { ...DEFAULT_LIMITS, ...overrides };
 	for (const [name, value] of Object.entries(limits)) {
 		if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-			throw new RangeError(`Stream limit \`${name}\` must be a positive number; got ${String(value)}.`);
+			throw new RangeError(
+				`Stream limit \`${name}\` must be a positive number; got ${String(value)}.`,
+			);
 		}
 	}
 	return limits;

@@ -30,13 +30,19 @@ export function parseListenArgs(
 	let portSource = defaults.portVar;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const [flag, inline] = arg.includes('=')
+			? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+			: [arg, undefined];
 		if (flag !== '--host' && flag !== '--port') {
-			throw new TypeError(`Unknown option \`${arg}\`; the options are --host <address> and --port <0-65535>.`);
+			throw new TypeError(
+				`Unknown option \`${arg}\`; the options are --host <address> and --port <0-65535>.`,
+			);
 		}
 		const value = inline ?? argv[++i];
 		if (value === undefined || value === '') {
-			throw new TypeError(`Option \`${flag}\` needs a value, e.g. ${flag === '--host' ? '--host 127.0.0.1' : '--port 8765'}.`);
+			throw new TypeError(
+				`Option \`${flag}\` needs a value, e.g. ${flag === '--host' ? '--host 127.0.0.1' : '--port 8765'}.`,
+			);
 		}
 		if (flag === '--host') host = value;
 		else {
@@ -48,7 +54,9 @@ export function parseListenArgs(
 	if (portText !== undefined && portText !== '') {
 		port = Number(portText);
 		if (!/^\d+$/.test(portText) || !Number.isInteger(port) || port < 0 || port > 65535) {
-			throw new RangeError(`\`${portSource}\` must be an integer from 0 to 65535; got \`${portText}\`.`);
+			throw new RangeError(
+				`\`${portSource}\` must be an integer from 0 to 65535; got \`${portText}\`.`,
+			);
 		}
 	}
 	return { host, port };

@@ -49,7 +49,17 @@ const CONTENT_TYPES: Record<string, string> = {
 	'.webmanifest': 'application/manifest+json',
 };
 
-const COMPRESSIBLE = new Set(['.html', '.css', '.js', '.mjs', '.json', '.svg', '.txt', '.xml', '.py']);
+const COMPRESSIBLE = new Set([
+	'.html',
+	'.css',
+	'.js',
+	'.mjs',
+	'.json',
+	'.svg',
+	'.txt',
+	'.xml',
+	'.py',
+]);
 
 const SECURITY_HEADERS: Record<string, string> = {
 	'X-Content-Type-Options': 'nosniff',
@@ -59,8 +69,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** Why a request path was refused, or the absolute file path it names. */
 export type ResolvedPath =
-	| { ok: true; path: string }
-	| { ok: false; status: 400 | 403; reason: string };
+	{ ok: true; path: string } | { ok: false; status: 400 | 403; reason: string };
 
 /**
  * Resolves a raw request target (`/a/b?x`) to a path under `root`.
@@ -81,7 +90,10 @@ export function resolveRequestPath(root: string, target: string): ResolvedPath {
 	// Backslashes are separators on Windows; treat them as such everywhere so a `..\` cannot hide.
 	const normalised = decoded.replaceAll('\\', '/');
 	const absoluteRoot = resolve(root);
-	const candidate = resolve(absoluteRoot, '.' + (normalised.startsWith('/') ? '' : '/') + normalised);
+	const candidate = resolve(
+		absoluteRoot,
+		'.' + (normalised.startsWith('/') ? '' : '/') + normalised,
+	);
 	if (!isInside(absoluteRoot, candidate)) {
 		return { ok: false, status: 403, reason: 'The path leaves the site root.' };
 	}
@@ -154,7 +166,10 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 		}
 		if (!file) {
 			const notFound = join(root, '404.html');
-			const exists = await stat(notFound).then((s) => s.isFile(), () => false);
+			const exists = await stat(notFound).then(
+				(s) => s.isFile(),
+				() => false,
+			);
 			if (exists) await sendFile(req, res, notFound, 404);
 			else sendText(res, 404, 'Not Found');
 			return;

@@ -7,7 +7,12 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
-import { errorFrame, marketDataFrame, marketDataPayload, type ModeNumber } from '../src/lib/protocol.ts';
+import {
+	errorFrame,
+	marketDataFrame,
+	marketDataPayload,
+	type ModeNumber,
+} from '../src/lib/protocol.ts';
 import { StreamSession, subscriptionKey, type Subscription } from '../src/lib/stream-session.ts';
 import {
 	CLOSE_AUTH_TIMEOUT,
@@ -97,7 +102,10 @@ export function isOriginAllowed(
 export function createStreamServer(options: StreamServerOptions): StreamServer {
 	const limits = resolveLimits(options.limits);
 	const now = options.now ?? Date.now;
-	const market = createMarket({ seed: options.seed ?? DEFAULT_SEED, rateMultiplier: options.rateMultiplier });
+	const market = createMarket({
+		seed: options.seed ?? DEFAULT_SEED,
+		rateMultiplier: options.rateMultiplier,
+	});
 	const site = options.mount === 'site';
 	const wss = new WebSocketServer({
 		noServer: true,
@@ -108,7 +116,13 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	const clients = new Set<Client>();
 	/** Who holds each (exchange:symbol), with which subscriptions. */
 	const index = new Map<string, Map<Client, Subscription[]>>();
-	const stats: StreamStats = { clients: 0, framesSent: 0, framesConflated: 0, messagesReceived: 0, errorsSent: 0 };
+	const stats: StreamStats = {
+		clients: 0,
+		framesSent: 0,
+		framesConflated: 0,
+		messagesReceived: 0,
+		errorsSent: 0,
+	};
 	let upgrading = 0;
 	let closing = false;
 	let lastPumpMs = now();
@@ -196,7 +210,13 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 							if (frame === undefined) {
 								const instrument = { symbol: subscription.symbol, exchange: subscription.exchange };
 								const mode: ModeNumber = subscription.mode;
-								const payload = marketDataPayload(market, instrument, mode, tick, subscription.depth);
+								const payload = marketDataPayload(
+									market,
+									instrument,
+									mode,
+									tick,
+									subscription.depth,
+								);
 								frame = Buffer.from(JSON.stringify(marketDataFrame(instrument, mode, payload)));
 								frames.set(variant, frame);
 							}
@@ -256,23 +276,32 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 				client.lastRateErrorAt = t;
 				sendJson(
 					client,
-					errorFrame('RATE_LIMITED', `Too many messages: at most ${limits.messagesPerSecond} per second; message ignored`),
+					errorFrame(
+						'RATE_LIMITED',
+						`Too many messages: at most ${limits.messagesPerSecond} per second; message ignored`,
+					),
 				);
 			}
 			return;
 		}
 		// Binary frames holding JSON are read like text, as the real server does (spec §1).
-		const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+		const text = Array.isArray(data)
+			? Buffer.concat(data).toString('utf8')
+			: Buffer.from(data as ArrayBuffer).toString('utf8');
 		let reply;
 		try {
 			reply = client.session.handle(text, now());
 		} catch (error) {
-			sendJson(client, errorFrame('SERVER_ERROR', error instanceof Error ? error.message : String(error)));
+			sendJson(
+				client,
+				errorFrame('SERVER_ERROR', error instanceof Error ? error.message : String(error)),
+			);
 			return;
 		}
 		for (const frame of reply.frames) sendJson(client, frame);
 		const action = reply.request?.action;
-		if (action === 'subscribe' || action === 'unsubscribe' || action === 'unsubscribe_all') reindex(client);
+		if (action === 'subscribe' || action === 'unsubscribe' || action === 'unsubscribe_all')
+			reindex(client);
 		if (client.session.authenticated && client.authTimer) {
 			clearTimeout(client.authTimer);
 			client.authTimer = undefined;
@@ -343,7 +372,8 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		socket.on('error', () => socket.destroy());
 		if (closing) return refuse(socket, 503, 'Service Unavailable');
-		if (clients.size + upgrading >= limits.maxConnections) return refuse(socket, 503, 'Service Unavailable');
+		if (clients.size + upgrading >= limits.maxConnections)
+			return refuse(socket, 503, 'Service Unavailable');
 		const origin = req.headers.origin;
 		if (!isOriginAllowed(origin, req.headers.host, options.mount, options.allowedOrigins)) {
 			return refuse(socket, 403, 'Forbidden');

@@ -63,7 +63,8 @@ function toFile(dist: string, fromFile: string, url: string): string | undefined
 }
 
 // The minifier quotes specifiers with ", ' or ` (it prefers backticks), so all three count.
-const STATIC_IMPORT = /(?:\bimport|\bexport)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["'`]([^"'`]+\.m?js)["'`]/g;
+const STATIC_IMPORT =
+	/(?:\bimport|\bexport)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["'`]([^"'`]+\.m?js)["'`]/g;
 const DYNAMIC_IMPORT = /\bimport\(\s*["'`]([^"'`]+\.m?js)["'`]\s*\)/g;
 // Vite lists a lazy chunk's dependencies in `__vite__mapDeps` as dist-relative paths.
 const VITE_DEPS = /__vite__mapDeps=\([^)]*\)=>[^[]*\[([^\]]*)\]/g;
@@ -156,7 +157,12 @@ export function weighPage(dist: string, pagePath: string): PageWeight {
 	const jsInitial = add(inlineJs, sum(initial));
 	const jsLazy = sum(lazy);
 	return {
-		page: '/' + pagePath.replace(/index\.html$/, '').split(sep).join('/'),
+		page:
+			'/' +
+			pagePath
+				.replace(/index\.html$/, '')
+				.split(sep)
+				.join('/'),
 		html: sizeOf(html),
 		css,
 		jsInitial,

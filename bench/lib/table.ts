@@ -6,7 +6,8 @@ export type Row = Record<string, string | number | boolean | null>;
 export function markdownTable(rows: readonly Row[]): string {
 	if (rows.length === 0) return '(no rows)';
 	const columns: string[] = [];
-	for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+	for (const row of rows)
+		for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
 	const cell = (value: Row[string] | undefined): string =>
 		value === undefined || value === null ? '' : String(value).replaceAll('|', '\\|');
 	return [

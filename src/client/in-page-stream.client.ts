@@ -47,7 +47,12 @@ class InPageSocket implements StreamSocket {
 	constructor(options: InPageStreamOptions) {
 		this.#now = options.now ?? Date.now;
 		const market = marketFor(options.seed ?? DEFAULT_SEED, options.rateMultiplier ?? 1);
-		this.#session = new StreamSession({ market, implicitAuth: true, maxSymbols: MAX_SYMBOLS, allowSimulateDrop: true });
+		this.#session = new StreamSession({
+			market,
+			implicitAuth: true,
+			maxSymbols: MAX_SYMBOLS,
+			allowSimulateDrop: true,
+		});
 		this.#lastPumpMs = this.#now();
 		const pumpMs = options.pumpMs ?? 50;
 		// Open asynchronously, as a real socket does, so the owner has attached its handlers.
@@ -81,7 +86,8 @@ class InPageSocket implements StreamSocket {
 		const to = this.#now();
 		const from = Math.max(this.#lastPumpMs, to - MAX_BACKLOG_MS);
 		this.#lastPumpMs = to;
-		for (const due of this.#session.marketDataBetween(from, to)) this.#deliver(JSON.stringify(due.frame));
+		for (const due of this.#session.marketDataBetween(from, to))
+			this.#deliver(JSON.stringify(due.frame));
 	}
 
 	#deliver(text: string): void {

@@ -151,7 +151,11 @@ export class ReconnectingSocket {
 
 	#setState(state: SocketState, retryAtMs?: number): void {
 		this.#state = state;
-		this.#options.onState({ state, failures: this.#failures, ...(retryAtMs !== undefined ? { retryAtMs } : {}) });
+		this.#options.onState({
+			state,
+			failures: this.#failures,
+			...(retryAtMs !== undefined ? { retryAtMs } : {}),
+		});
 	}
 
 	#open(): void {
@@ -161,7 +165,12 @@ export class ReconnectingSocket {
 			socket = this.#createSocket();
 		} catch {
 			// A malformed URL or a blocked scheme: treat it as a connection that never answered.
-			this.#ended({ code: 1006, reason: 'could not create the socket', opened: false, intended: false });
+			this.#ended({
+				code: 1006,
+				reason: 'could not create the socket',
+				opened: false,
+				intended: false,
+			});
 			return;
 		}
 		this.#socket = socket;
@@ -223,7 +232,8 @@ export class ReconnectingSocket {
 			this.#deadlineTimer = setTimeout(() => {
 				// Nothing at all (not even a tick) since the ping: the connection is dead even if
 				// the browser has not noticed yet (a laptop lid, a dropped Wi-Fi, a stuck proxy).
-				if (this.#lastReceivedMs < sentMs) this.forceReconnect(CLOSE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+				if (this.#lastReceivedMs < sentMs)
+					this.forceReconnect(CLOSE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
 			}, timeout);
 		}, interval);
 	}

@@ -16,10 +16,18 @@ export interface BackoffOptions {
 	jitter: number;
 }
 
-export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.5 };
+export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = {
+	baseMs: 1000,
+	maxMs: 30_000,
+	factor: 2,
+	jitter: 0.5,
+};
 
 /** The exponential delay before retry number `attempt` (0 = first retry), capped at `maxMs`. */
-export function backoffCeilingMs(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
+export function backoffCeilingMs(
+	attempt: number,
+	options: BackoffOptions = DEFAULT_BACKOFF,
+): number {
 	const n = Number.isFinite(attempt) ? Math.max(0, Math.floor(attempt)) : 0;
 	// Cap the exponent too, so a huge attempt count never overflows to Infinity.
 	const growth = Math.pow(options.factor, Math.min(n, 64));
@@ -31,7 +39,11 @@ export function backoffCeilingMs(attempt: number, options: BackoffOptions = DEFA
  * delay, of which a `jitter` share is scaled by `random` (a draw in [0, 1); values outside are
  * clamped). Negative or non-finite attempts count as 0.
  */
-export function backoffDelayMs(attempt: number, random: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
+export function backoffDelayMs(
+	attempt: number,
+	random: number,
+	options: BackoffOptions = DEFAULT_BACKOFF,
+): number {
 	const ceiling = backoffCeilingMs(attempt, options);
 	const jitter = Math.min(1, Math.max(0, options.jitter));
 	const draw = Number.isFinite(random) ? Math.min(1, Math.max(0, random)) : 0;

@@ -24,7 +24,9 @@ export const chapterSchema = z
 			.array(
 				z.object({
 					text: z.string().min(1),
-					section: z.string().regex(/^[a-z0-9-]+$/, 'must be a heading id such as `what-a-websocket-is`'),
+					section: z
+						.string()
+						.regex(/^[a-z0-9-]+$/, 'must be a heading id such as `what-a-websocket-is`'),
 				}),
 			)
 			.min(1),

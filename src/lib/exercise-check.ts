@@ -26,7 +26,9 @@ function readToken(text: string): { value: number; rest: string } | undefined {
 	let value = Number(digits);
 	if (match[2] !== undefined) value *= 10 ** Number(match[2]);
 	if (match[3] !== undefined) value *= MULTIPLIERS[match[3].toLowerCase()];
-	return Number.isFinite(value) ? { value, rest: text.slice(match.index + match[0].length) } : undefined;
+	return Number.isFinite(value)
+		? { value, rest: text.slice(match.index + match[0].length) }
+		: undefined;
 }
 
 /**
@@ -74,18 +76,36 @@ const near = (a: number, b: number): boolean => Math.abs(a - b) <= Math.abs(b) *
 /** A hint naming the usual slip behind `value` when the answer is `answer` (unit factors). */
 export function numberHint(value: number, answer: number, fallbackHint?: string): string {
 	const slips: Array<[number, string]> = [
-		[1 / 60, 'You are off by a factor of 60 (too small): did you count minutes instead of seconds? There are 60 seconds in every minute.'],
-		[60, 'You are off by a factor of 60 (too big): count each second once - 60 seconds a minute, 60 minutes an hour.'],
-		[1 / 3600, 'You are off by a factor of 3,600 (too small): that looks like hours. Each hour has 60 × 60 = 3,600 seconds.'],
-		[3600, 'You are off by a factor of 3,600 (too big): one request a second is 3,600 an hour, not more.'],
-		[1000, 'You are off by a factor of 1,000 (too big): that counts milliseconds. The poll is once a second.'],
+		[
+			1 / 60,
+			'You are off by a factor of 60 (too small): did you count minutes instead of seconds? There are 60 seconds in every minute.',
+		],
+		[
+			60,
+			'You are off by a factor of 60 (too big): count each second once - 60 seconds a minute, 60 minutes an hour.',
+		],
+		[
+			1 / 3600,
+			'You are off by a factor of 3,600 (too small): that looks like hours. Each hour has 60 × 60 = 3,600 seconds.',
+		],
+		[
+			3600,
+			'You are off by a factor of 3,600 (too big): one request a second is 3,600 an hour, not more.',
+		],
+		[
+			1000,
+			'You are off by a factor of 1,000 (too big): that counts milliseconds. The poll is once a second.',
+		],
 		[1 / 1000, 'You are off by a factor of 1,000 (too small): check the thousands separator.'],
 		[3, 'That is a whole day (24 hours); the question says 8 hours.'],
 	];
 	for (const [factor, hint] of slips) {
 		if (near(value, answer * factor)) return hint;
 	}
-	return fallbackHint ?? `Not quite: your answer is ${value > answer ? 'too big' : 'too small'}. Count it step by step.`;
+	return (
+		fallbackHint ??
+		`Not quite: your answer is ${value > answer ? 'too big' : 'too small'}. Count it step by step.`
+	);
 }
 
 /** Judges a typed number against `answer`. */
@@ -151,7 +171,8 @@ export interface PollingCost {
 /** Requests and bytes of polling vs one WebSocket; undefined for non-positive inputs. */
 export function pollingCost(input: PollingCostInput): PollingCost | undefined {
 	const { intervalSeconds, hours, tickEverySeconds } = input;
-	if (![intervalSeconds, hours, tickEverySeconds].every((n) => Number.isFinite(n) && n > 0)) return undefined;
+	if (![intervalSeconds, hours, tickEverySeconds].every((n) => Number.isFinite(n) && n > 0))
+		return undefined;
 	const seconds = hours * 3600;
 	// Divide in a way that keeps 28800 / 1 exact and avoids 0.1 drift (8 h every 0.1 s = 288,000).
 	const requests = Math.floor(seconds / intervalSeconds + 1e-9);
@@ -193,10 +214,15 @@ export function parseExerciseAnswers(value: unknown): ExerciseAnswers | undefine
 		if (typeof entry.text === 'string') answer.text = entry.text.slice(0, MAX_TEXT);
 		if (typeof entry.checked === 'boolean') answer.checked = entry.checked;
 		if (typeof entry.correct === 'boolean') answer.correct = entry.correct;
-		if (typeof entry.attempts === 'number' && Number.isInteger(entry.attempts) && entry.attempts >= 0) {
+		if (
+			typeof entry.attempts === 'number' &&
+			Number.isInteger(entry.attempts) &&
+			entry.attempts >= 0
+		) {
 			answer.attempts = Math.min(entry.attempts, 1e6);
 		}
-		if (Array.isArray(entry.points)) answer.points = entry.points.slice(0, 20).map((p) => p === true);
+		if (Array.isArray(entry.points))
+			answer.points = entry.points.slice(0, 20).map((p) => p === true);
 		answers[id] = answer;
 	}
 	return answers;
@@ -241,23 +267,32 @@ const quoteList = (values: readonly string[]): string => values.map((v) => `\`${
 export function validateExerciseProps(props: Record<string, unknown>): PropProblem | undefined {
 	const where = (prop: string): string =>
 		`Invalid \`${prop}\` prop passed to the \`<Exercise>\` component${typeof props.id === 'string' ? ` (id \`${props.id}\`)` : ''}`;
-	const received = (value: unknown): string => `received ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
+	const received = (value: unknown): string =>
+		`received ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
 	const problem = (prop: string, allowed: string): PropProblem => ({
 		message: `${where(prop)}: ${received(props[prop])}.`,
 		hint: allowed,
 	});
 	if (typeof props.id !== 'string' || !ID_PATTERN.test(props.id)) {
-		return problem('id', 'Use a unique lower-case id of letters, digits and dashes, e.g. id="ch39-a"; answers are saved under it.');
+		return problem(
+			'id',
+			'Use a unique lower-case id of letters, digits and dashes, e.g. id="ch39-a"; answers are saved under it.',
+		);
 	}
 	const kind = props.kind;
 	if (typeof kind !== 'string' || !(EXERCISE_KINDS as readonly string[]).includes(kind)) {
 		return problem('kind', `Use one of ${quoteList(EXERCISE_KINDS)}.`);
 	}
 	const isStringList = (value: unknown, min: number): boolean =>
-		Array.isArray(value) && value.length >= min && value.every((v) => typeof v === 'string' && v.trim() !== '');
+		Array.isArray(value) &&
+		value.length >= min &&
+		value.every((v) => typeof v === 'string' && v.trim() !== '');
 	if (kind === 'choice') {
 		if (!isStringList(props.choices, 2)) {
-			return problem('choices', 'Give at least two options as a list of strings, e.g. choices={["Polling is fine", "Needs a WebSocket"]}.');
+			return problem(
+				'choices',
+				'Give at least two options as a list of strings, e.g. choices={["Polling is fine", "Needs a WebSocket"]}.',
+			);
 		}
 		const choices = props.choices as string[];
 		if (typeof props.answer !== 'string' || !choices.includes(props.answer)) {
@@ -267,15 +302,30 @@ export function validateExerciseProps(props: Record<string, unknown>): PropProbl
 	if (kind === 'number' && (typeof props.answer !== 'number' || !Number.isFinite(props.answer))) {
 		return problem('answer', 'Give the right value as a number, e.g. answer={28800}.');
 	}
-	if ((kind === 'choice' || kind === 'text') && (typeof props.model !== 'string' || props.model.trim() === '')) {
-		return problem('model', `A \`${kind}\` exercise needs a model answer to show after an attempt: model="...".`);
+	if (
+		(kind === 'choice' || kind === 'text') &&
+		(typeof props.model !== 'string' || props.model.trim() === '')
+	) {
+		return problem(
+			'model',
+			`A \`${kind}\` exercise needs a model answer to show after an attempt: model="...".`,
+		);
 	}
 	if (kind === 'text' && props.points !== undefined && !isStringList(props.points, 1)) {
-		return problem('points', 'Give the key points as a list of strings, e.g. points={["Pull vs push", "..."]}.');
+		return problem(
+			'points',
+			'Give the key points as a list of strings, e.g. points={["Pull vs push", "..."]}.',
+		);
 	}
 	if (props.calculator !== undefined) {
-		if (kind !== 'number' || !(EXERCISE_CALCULATORS as readonly string[]).includes(props.calculator as string)) {
-			return problem('calculator', `Use ${quoteList(EXERCISE_CALCULATORS)} on a \`number\` exercise, or leave it out.`);
+		if (
+			kind !== 'number' ||
+			!(EXERCISE_CALCULATORS as readonly string[]).includes(props.calculator as string)
+		) {
+			return problem(
+				'calculator',
+				`Use ${quoteList(EXERCISE_CALCULATORS)} on a \`number\` exercise, or leave it out.`,
+			);
 		}
 	}
 	return undefined;

@@ -57,9 +57,11 @@ export function applyMask(payload: Uint8Array, maskKey: Uint8Array): Uint8Array 
  * Throws RangeError when `maskKey` is not 4 bytes.
  */
 export function clientTextFrame(payload: Uint8Array, maskKey: Uint8Array): ClientTextFrame {
-	if (maskKey.length !== 4) throw new RangeError(`The masking key must be 4 bytes; got ${maskKey.length}`);
+	if (maskKey.length !== 4)
+		throw new RangeError(`The masking key must be 4 bytes; got ${maskKey.length}`);
 	const length = payload.length;
-	const lengthForm = length <= MAX_7BIT_LENGTH ? '7-bit' : length <= MAX_16BIT_LENGTH ? '16-bit' : '64-bit';
+	const lengthForm =
+		length <= MAX_7BIT_LENGTH ? '7-bit' : length <= MAX_16BIT_LENGTH ? '16-bit' : '64-bit';
 	const extended = lengthForm === '7-bit' ? 0 : lengthForm === '16-bit' ? 2 : 8;
 	const header = new Uint8Array(2 + extended + 4);
 	const view = new DataView(header.buffer);
@@ -70,12 +72,34 @@ export function clientTextFrame(payload: Uint8Array, maskKey: Uint8Array): Clien
 	else if (extended === 8) view.setBigUint64(2, BigInt(length)); // §5.2: most significant bit 0
 	header.set(maskKey, 2 + extended);
 
-	const extendedBits = Array.from(header.subarray(2, 2 + extended), (byte) => bitsOf(byte)).join(' ');
+	const extendedBits = Array.from(header.subarray(2, 2 + extended), (byte) => bitsOf(byte)).join(
+		' ',
+	);
 	const fields: FrameField[] = [
-		{ name: 'FIN', bits: '1', value: '1', meaning: 'This frame is the whole message (no fragments follow).' },
-		{ name: 'RSV1-3', bits: '000', value: '0', meaning: 'Reserved for extensions; none are in use (no compression).' },
-		{ name: 'Opcode', bits: '0001', value: '0x1 (text)', meaning: 'The payload is UTF-8 text: your JSON.' },
-		{ name: 'MASK', bits: '1', value: '1', meaning: 'Masked: every frame from a client must be (RFC 6455 §5.3).' },
+		{
+			name: 'FIN',
+			bits: '1',
+			value: '1',
+			meaning: 'This frame is the whole message (no fragments follow).',
+		},
+		{
+			name: 'RSV1-3',
+			bits: '000',
+			value: '0',
+			meaning: 'Reserved for extensions; none are in use (no compression).',
+		},
+		{
+			name: 'Opcode',
+			bits: '0001',
+			value: '0x1 (text)',
+			meaning: 'The payload is UTF-8 text: your JSON.',
+		},
+		{
+			name: 'MASK',
+			bits: '1',
+			value: '1',
+			meaning: 'Masked: every frame from a client must be (RFC 6455 §5.3).',
+		},
 		{
 			name: 'Payload length',
 			bits: bitsOf(length7, 7),
@@ -100,7 +124,8 @@ export function clientTextFrame(payload: Uint8Array, maskKey: Uint8Array): Clien
 		name: 'Masking key',
 		bits: Array.from(maskKey, (byte) => bitsOf(byte)).join(' '),
 		value: toHex(maskKey),
-		meaning: 'Four random bytes, new for every frame; payload byte i is XORed with key byte i mod 4.',
+		meaning:
+			'Four random bytes, new for every frame; payload byte i is XORed with key byte i mod 4.',
 	});
 
 	const maskedPayload = applyMask(payload, maskKey);

@@ -64,7 +64,8 @@ function describe(char: string | undefined): string {
 	if (char === '\t') return 'a tab';
 	if (char === ' ') return 'a space';
 	const code = char.codePointAt(0) ?? 0;
-	if (code < 0x20 || code === 0x7f) return `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+	if (code < 0x20 || code === 0x7f)
+		return `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 	return `'${char}'`;
 }
 
@@ -79,7 +80,11 @@ const ESCAPES: Readonly<Record<string, string>> = {
 	r: '\r',
 	t: '\t',
 };
-const PYTHON_WORDS: Readonly<Record<string, string>> = { True: 'true', False: 'false', None: 'null' };
+const PYTHON_WORDS: Readonly<Record<string, string>> = {
+	True: 'true',
+	False: 'false',
+	None: 'null',
+};
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/;
 
 class Parser {
@@ -125,10 +130,16 @@ class Parser {
 				continue;
 			}
 			if (char === '/' && (this.text[this.pos + 1] === '/' || this.text[this.pos + 1] === '*')) {
-				throw new SyntaxProblem('comments (// or /* */) are not allowed in JSON; delete the comment', this.pos);
+				throw new SyntaxProblem(
+					'comments (// or /* */) are not allowed in JSON; delete the comment',
+					this.pos,
+				);
 			}
 			if (char === '#') {
-				throw new SyntaxProblem("comments (# ...) are not allowed in JSON; delete the comment", this.pos);
+				throw new SyntaxProblem(
+					'comments (# ...) are not allowed in JSON; delete the comment',
+					this.pos,
+				);
 			}
 			return;
 		}
@@ -142,9 +153,13 @@ class Parser {
 		if (char === '[') return this.nested(() => this.parseArray(path));
 		if (char === '"') return { type: 'string', value: this.parseString() };
 		if (char === "'") {
-			throw new SyntaxProblem(`strings must use double quotes ("), not single quotes (')`, this.pos);
+			throw new SyntaxProblem(
+				`strings must use double quotes ("), not single quotes (')`,
+				this.pos,
+			);
 		}
-		if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.parseNumber();
+		if (char === '-' || (char !== undefined && char >= '0' && char <= '9'))
+			return this.parseNumber();
 		const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos))?.[0];
 		if (word === 'true' || word === 'false') {
 			this.pos += word.length;
@@ -155,24 +170,41 @@ class Parser {
 			return { type: 'null' };
 		}
 		if (word !== undefined && word in PYTHON_WORDS) {
-			throw new SyntaxProblem(`${word} is Python; JSON writes it ${PYTHON_WORDS[word]} (lower case)`, this.pos);
+			throw new SyntaxProblem(
+				`${word} is Python; JSON writes it ${PYTHON_WORDS[word]} (lower case)`,
+				this.pos,
+			);
 		}
 		if (word === 'NaN' || word === 'Infinity') {
-			throw new SyntaxProblem(`${word} is not a JSON number; use a finite number or null`, this.pos);
+			throw new SyntaxProblem(
+				`${word} is not a JSON number; use a finite number or null`,
+				this.pos,
+			);
 		}
 		if (word !== undefined) {
-			throw new SyntaxProblem(`expected ${expected} but found the bare word ${word}: text values need double quotes, "${word}"`, this.pos);
+			throw new SyntaxProblem(
+				`expected ${expected} but found the bare word ${word}: text values need double quotes, "${word}"`,
+				this.pos,
+			);
 		}
-		if (char === undefined) throw new SyntaxProblem(`unexpected end of the text: expected ${expected}`, this.pos);
+		if (char === undefined)
+			throw new SyntaxProblem(`unexpected end of the text: expected ${expected}`, this.pos);
 		if (char === '.' || char === '+') {
-			throw new SyntaxProblem(`a JSON number cannot start with '${char}'; write it like 0.5 or 5`, this.pos);
+			throw new SyntaxProblem(
+				`a JSON number cannot start with '${char}'; write it like 0.5 or 5`,
+				this.pos,
+			);
 		}
-		throw new SyntaxProblem(`expected ${expected} but found ${describe(this.peekChar())}`, this.pos);
+		throw new SyntaxProblem(
+			`expected ${expected} but found ${describe(this.peekChar())}`,
+			this.pos,
+		);
 	}
 
 	/** Bounds nesting so a hostile pasted text cannot overflow the stack. */
 	private nested(parse: () => JsonNode): JsonNode {
-		if (++this.depth > 200) throw new SyntaxProblem('nested too deeply (more than 200 levels)', this.pos);
+		if (++this.depth > 200)
+			throw new SyntaxProblem('nested too deeply (more than 200 levels)', this.pos);
 		const node = parse();
 		this.depth--;
 		return node;
@@ -192,23 +224,35 @@ class Parser {
 			this.skipSpace();
 			const char = this.text[this.pos];
 			if (char === undefined) {
-				throw new SyntaxProblem(`unexpected end of the text: the '{' at ${this.where(open)} is never closed; add '}'`, this.pos);
+				throw new SyntaxProblem(
+					`unexpected end of the text: the '{' at ${this.where(open)} is never closed; add '}'`,
+					this.pos,
+				);
 			}
 			if (char === "'") {
-				throw new SyntaxProblem(`property names must use double quotes ("), not single quotes (')`, this.pos);
+				throw new SyntaxProblem(
+					`property names must use double quotes ("), not single quotes (')`,
+					this.pos,
+				);
 			}
 			if (char !== '"') {
 				const word = /^[A-Za-z_$][\w$]*/.exec(this.text.slice(this.pos))?.[0];
 				if (word) {
 					throw new SyntaxProblem(`property names need double quotes: write "${word}"`, this.pos);
 				}
-				throw new SyntaxProblem(`expected a property name in double quotes but found ${describe(this.peekChar())}`, this.pos);
+				throw new SyntaxProblem(
+					`expected a property name in double quotes but found ${describe(this.peekChar())}`,
+					this.pos,
+				);
 			}
 			const key = this.parseString();
 			this.skipSpace();
 			if (this.text[this.pos] !== ':') {
 				if (this.text[this.pos] === '=') {
-					throw new SyntaxProblem(`expected ':' after the property name "${key}" ('=' is Python; JSON uses ':')`, this.pos);
+					throw new SyntaxProblem(
+						`expected ':' after the property name "${key}" ('=' is Python; JSON uses ':')`,
+						this.pos,
+					);
 				}
 				throw new SyntaxProblem(`expected ':' after the property name "${key}"`, this.pos);
 			}
@@ -230,14 +274,23 @@ class Parser {
 				this.pos++;
 				this.skipSpace();
 				if (this.text[this.pos] === '}') {
-					throw new SyntaxProblem("trailing comma: JSON allows no ',' after the last property; delete it", comma);
+					throw new SyntaxProblem(
+						"trailing comma: JSON allows no ',' after the last property; delete it",
+						comma,
+					);
 				}
 				continue;
 			}
 			if (next === undefined) {
-				throw new SyntaxProblem(`unexpected end of the text: the '{' at ${this.where(open)} is never closed; add '}'`, this.pos);
+				throw new SyntaxProblem(
+					`unexpected end of the text: the '{' at ${this.where(open)} is never closed; add '}'`,
+					this.pos,
+				);
 			}
-			throw new SyntaxProblem(`expected ',' or '}' after a property value but found ${describe(this.peekChar())}`, this.pos);
+			throw new SyntaxProblem(
+				`expected ',' or '}' after a property value but found ${describe(this.peekChar())}`,
+				this.pos,
+			);
 		}
 	}
 
@@ -266,14 +319,23 @@ class Parser {
 				this.pos++;
 				this.skipSpace();
 				if (this.text[this.pos] === ']') {
-					throw new SyntaxProblem("trailing comma: JSON allows no ',' after the last item of a list; delete it", comma);
+					throw new SyntaxProblem(
+						"trailing comma: JSON allows no ',' after the last item of a list; delete it",
+						comma,
+					);
 				}
 				continue;
 			}
 			if (next === undefined) {
-				throw new SyntaxProblem(`unexpected end of the text: the '[' at ${this.where(open)} is never closed; add ']'`, this.pos);
+				throw new SyntaxProblem(
+					`unexpected end of the text: the '[' at ${this.where(open)} is never closed; add ']'`,
+					this.pos,
+				);
 			}
-			throw new SyntaxProblem(`expected ',' or ']' after a list item but found ${describe(this.peekChar())}`, this.pos);
+			throw new SyntaxProblem(
+				`expected ',' or ']' after a list item but found ${describe(this.peekChar())}`,
+				this.pos,
+			);
 		}
 	}
 
@@ -284,24 +346,36 @@ class Parser {
 		for (;;) {
 			const char = this.text[this.pos];
 			if (char === undefined) {
-				throw new SyntaxProblem(`unterminated string: the '"' at ${this.where(open)} is never closed`, open);
+				throw new SyntaxProblem(
+					`unterminated string: the '"' at ${this.where(open)} is never closed`,
+					open,
+				);
 			}
 			if (char === '"') {
 				this.pos++;
 				return out;
 			}
 			if (char === '\n' || char === '\r') {
-				throw new SyntaxProblem('a string cannot hold a line break: close it with " on this line, or write \\n', this.pos);
+				throw new SyntaxProblem(
+					'a string cannot hold a line break: close it with " on this line, or write \\n',
+					this.pos,
+				);
 			}
 			if (char < ' ') {
-				throw new SyntaxProblem(`${describe(char)} is not allowed inside a string; write it as an escape such as \\t`, this.pos);
+				throw new SyntaxProblem(
+					`${describe(char)} is not allowed inside a string; write it as an escape such as \\t`,
+					this.pos,
+				);
 			}
 			if (char === '\\') {
 				const escape = this.text[this.pos + 1];
 				if (escape === 'u') {
 					const hex = this.text.slice(this.pos + 2, this.pos + 6);
 					if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-						throw new SyntaxProblem('\\u must be followed by four hex digits, as in \\u00e9', this.pos);
+						throw new SyntaxProblem(
+							'\\u must be followed by four hex digits, as in \\u00e9',
+							this.pos,
+						);
 					}
 					out += String.fromCharCode(Number.parseInt(hex, 16));
 					this.pos += 6;
@@ -326,20 +400,33 @@ class Parser {
 		const rest = this.text.slice(this.pos);
 		const match = NUMBER.exec(rest)?.[0];
 		if (!match || match === '-') {
-			if (rest.startsWith('-Infinity')) throw new SyntaxProblem('-Infinity is not a JSON number; use a finite number or null', this.pos);
+			if (rest.startsWith('-Infinity'))
+				throw new SyntaxProblem(
+					'-Infinity is not a JSON number; use a finite number or null',
+					this.pos,
+				);
 			throw new SyntaxProblem(`expected a digit after '-'`, this.pos + 1);
 		}
 		const after = rest[match.length];
 		const padded = /^-?0\d+/.exec(rest)?.[0];
 		if (padded) {
 			const plain = padded.replace(/^(-?)0+(?=\d)/, '$1');
-			throw new SyntaxProblem(`a JSON number cannot start with 0 followed by digits; write ${plain}, not ${padded}`, this.pos);
+			throw new SyntaxProblem(
+				`a JSON number cannot start with 0 followed by digits; write ${plain}, not ${padded}`,
+				this.pos,
+			);
 		}
 		if (after === '.' && !match.includes('.')) {
-			throw new SyntaxProblem('a decimal point needs a digit after it: write 1.0 or 1', this.pos + match.length);
+			throw new SyntaxProblem(
+				'a decimal point needs a digit after it: write 1.0 or 1',
+				this.pos + match.length,
+			);
 		}
 		if ((after === 'e' || after === 'E') && !/[eE]/.test(match)) {
-			throw new SyntaxProblem('an exponent needs digits: write 1e5 or 1e-5', this.pos + match.length);
+			throw new SyntaxProblem(
+				'an exponent needs digits: write 1e5 or 1e-5',
+				this.pos + match.length,
+			);
 		}
 		if (after !== undefined && /[0-9A-Za-z_.]/.test(after)) {
 			throw new SyntaxProblem(`unexpected ${describe(after)} in a number`, this.pos + match.length);
@@ -370,7 +457,12 @@ export function nodeToValue(node: JsonNode): unknown {
 			const out: Record<string, unknown> = {};
 			for (const [key, value] of node.entries) {
 				// defineProperty so a "__proto__" key is an ordinary property, as in JSON.parse.
-				Object.defineProperty(out, key, { value: nodeToValue(value), enumerable: true, writable: true, configurable: true });
+				Object.defineProperty(out, key, {
+					value: nodeToValue(value),
+					enumerable: true,
+					writable: true,
+					configurable: true,
+				});
 			}
 			return out;
 		}
@@ -393,7 +485,10 @@ export function valueToNode(value: unknown): JsonNode {
 	}
 	if (Array.isArray(value)) return { type: 'array', items: value.map(valueToNode) };
 	if (typeof value === 'object') {
-		return { type: 'object', entries: Object.entries(value).map(([key, item]) => [key, valueToNode(item)]) };
+		return {
+			type: 'object',
+			entries: Object.entries(value).map(([key, item]) => [key, valueToNode(item)]),
+		};
 	}
 	throw new TypeError(`JSON cannot hold a value of type ${typeof value}`);
 }

@@ -21,12 +21,54 @@ export interface InstrumentSpec {
 }
 
 export const INSTRUMENTS: readonly InstrumentSpec[] = [
-	{ symbol: 'RELIANCE', exchange: 'NSE', basePrice: 1313.6, ticksPerSecond: 2, volatility: 0.004, tickSize: NSE_TICK_SIZE },
-	{ symbol: 'TCS', exchange: 'NSE', basePrice: 3120.5, ticksPerSecond: 1.2, volatility: 0.004, tickSize: NSE_TICK_SIZE },
-	{ symbol: 'INFY', exchange: 'NSE', basePrice: 1545.3, ticksPerSecond: 1.5, volatility: 0.005, tickSize: NSE_TICK_SIZE },
-	{ symbol: 'HDFCBANK', exchange: 'NSE', basePrice: 1712.4, ticksPerSecond: 1.8, volatility: 0.004, tickSize: NSE_TICK_SIZE },
-	{ symbol: 'SBIN', exchange: 'NSE', basePrice: 812.35, ticksPerSecond: 2.2, volatility: 0.006, tickSize: NSE_TICK_SIZE },
-	{ symbol: 'NIFTY', exchange: 'NSE_INDEX', basePrice: 24350.15, ticksPerSecond: 1, volatility: 0.003, tickSize: NSE_TICK_SIZE },
+	{
+		symbol: 'RELIANCE',
+		exchange: 'NSE',
+		basePrice: 1313.6,
+		ticksPerSecond: 2,
+		volatility: 0.004,
+		tickSize: NSE_TICK_SIZE,
+	},
+	{
+		symbol: 'TCS',
+		exchange: 'NSE',
+		basePrice: 3120.5,
+		ticksPerSecond: 1.2,
+		volatility: 0.004,
+		tickSize: NSE_TICK_SIZE,
+	},
+	{
+		symbol: 'INFY',
+		exchange: 'NSE',
+		basePrice: 1545.3,
+		ticksPerSecond: 1.5,
+		volatility: 0.005,
+		tickSize: NSE_TICK_SIZE,
+	},
+	{
+		symbol: 'HDFCBANK',
+		exchange: 'NSE',
+		basePrice: 1712.4,
+		ticksPerSecond: 1.8,
+		volatility: 0.004,
+		tickSize: NSE_TICK_SIZE,
+	},
+	{
+		symbol: 'SBIN',
+		exchange: 'NSE',
+		basePrice: 812.35,
+		ticksPerSecond: 2.2,
+		volatility: 0.006,
+		tickSize: NSE_TICK_SIZE,
+	},
+	{
+		symbol: 'NIFTY',
+		exchange: 'NSE_INDEX',
+		basePrice: 24350.15,
+		ticksPerSecond: 1,
+		volatility: 0.003,
+		tickSize: NSE_TICK_SIZE,
+	},
 ];
 
 export interface Tick {
@@ -220,7 +262,8 @@ export function createMarket(options: MarketOptions): Market {
 		}
 		const times: number[] = [];
 		const start = window * WINDOW_MS;
-		for (let j = 0; j < count; j++) times.push(start + Math.floor(unit(key, 104 + j, window) * WINDOW_MS));
+		for (let j = 0; j < count; j++)
+			times.push(start + Math.floor(unit(key, 104 + j, window) * WINDOW_MS));
 		return times.sort((a, b) => a - b);
 	}
 
@@ -347,7 +390,8 @@ export function createMarket(options: MarketOptions): Market {
 			close: stats.close,
 			volume: stats.volume,
 			lastQuantity: tick.quantity,
-			averagePrice: stats.volume > 0 ? Number((stats.turnoverPaise / stats.volume / 100).toFixed(2)) : tick.ltp,
+			averagePrice:
+				stats.volume > 0 ? Number((stats.turnoverPaise / stats.volume / 100).toFixed(2)) : tick.ltp,
 			change,
 			changePercent: stats.close > 0 ? Number(((change / stats.close) * 100).toFixed(2)) : 0,
 			timeMs: tick.timeMs,

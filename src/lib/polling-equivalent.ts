@@ -24,7 +24,9 @@ export interface PollingEquivalent {
 /** Creates a counter of the requests polling would need; `freshnessMs` must be positive. */
 export function createPollingEquivalent(freshnessMs: number = FRESHNESS_MS): PollingEquivalent {
 	if (!(freshnessMs > 0) || !Number.isFinite(freshnessMs)) {
-		throw new RangeError(`\`freshnessMs\` must be a positive number of milliseconds; got ${freshnessMs}.`);
+		throw new RangeError(
+			`\`freshnessMs\` must be a positive number of milliseconds; got ${freshnessMs}.`,
+		);
 	}
 	let exact = 0;
 	let lastMs: number | undefined;
@@ -35,7 +37,8 @@ export function createPollingEquivalent(freshnessMs: number = FRESHNESS_MS): Pol
 			return Math.floor(exact + 1e-9);
 		},
 		advance(nowMs: number, symbols: number): void {
-			if (lastMs !== undefined && nowMs > lastMs) exact += ((nowMs - lastMs) / freshnessMs) * lastSymbols;
+			if (lastMs !== undefined && nowMs > lastMs)
+				exact += ((nowMs - lastMs) / freshnessMs) * lastSymbols;
 			if (lastMs === undefined || nowMs > lastMs) lastMs = nowMs;
 			lastSymbols = Number.isFinite(symbols) && symbols > 0 ? Math.floor(symbols) : 0;
 		},
@@ -51,7 +54,11 @@ export function createPollingEquivalent(freshnessMs: number = FRESHNESS_MS): Pol
 }
 
 /** Requests polling needs to keep `symbols` symbols fresh within `freshnessMs` for `durationMs`. */
-export function pollingRequestsFor(durationMs: number, symbols: number, freshnessMs: number = FRESHNESS_MS): number {
+export function pollingRequestsFor(
+	durationMs: number,
+	symbols: number,
+	freshnessMs: number = FRESHNESS_MS,
+): number {
 	if (!(durationMs > 0) || !(symbols > 0) || !(freshnessMs > 0)) return 0;
 	return Math.floor((durationMs / freshnessMs) * Math.floor(symbols) + 1e-9);
 }

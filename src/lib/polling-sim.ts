@@ -52,7 +52,10 @@ export function tickSchedule(options: TickScheduleOptions): PriceTick[] {
 		// a price, then two quick changes (the first of which a slow poll misses).
 		const gap = Math.max(1, Math.round(-Math.log(1 - random()) * meanGapMs));
 		const step = random();
-		timeMs = i < OPENING_GAPS.length && i < startPrices.length ? Math.max(timeMs + 1, Math.round(OPENING_GAPS[i] * meanGapMs)) : timeMs + gap;
+		timeMs =
+			i < OPENING_GAPS.length && i < startPrices.length
+				? Math.max(timeMs + 1, Math.round(OPENING_GAPS[i] * meanGapMs))
+				: timeMs + gap;
 		if (timeMs > untilMs) break;
 		if (i < startPrices.length) {
 			cents = Math.round(startPrices[i] * 100);
@@ -257,21 +260,28 @@ export function simulatePolling(options: PollingSimOptions): PollingSim {
 		shown + 1 < ticks.length ? ticks[shown + 1].timeMs + latencyMs : Number.POSITIVE_INFINITY;
 	const prefix: number[] = [0];
 	for (let s = 1; s < changeTimes.length; s++) {
-		prefix.push(prefix[s - 1] + rampIntegral(changeTimes[s - 1], changeTimes[s], staleFrom(changeShown[s - 1])));
+		prefix.push(
+			prefix[s - 1] +
+				rampIntegral(changeTimes[s - 1], changeTimes[s], staleFrom(changeShown[s - 1])),
+		);
 	}
 
 	const replyTimes = polls.map((poll) => poll.replyMs);
 	const sentTimes = polls.map((poll) => poll.sentMs);
 	const emptyPrefix: number[] = [0];
-	for (const poll of polls) emptyPrefix.push(emptyPrefix[emptyPrefix.length - 1] + (poll.news ? 0 : 1));
+	for (const poll of polls)
+		emptyPrefix.push(emptyPrefix[emptyPrefix.length - 1] + (poll.news ? 0 : 1));
 	// Missed ticks ordered by the time they became missed (their supersededMs).
-	const missedTimes = fates.filter((fate) => fate.missed).map((fate) => fate.supersededMs as number);
+	const missedTimes = fates
+		.filter((fate) => fate.missed)
+		.map((fate) => fate.supersededMs as number);
 
 	const pollingShownAt = (timeMs: number): number => {
 		const s = countAtOrBefore(changeTimes, timeMs) - 1;
 		return s >= 0 ? changeShown[s] : -1;
 	};
-	const streamingShownAt = (timeMs: number): number => countAtOrBefore(tickTimes, timeMs - latencyMs) - 1;
+	const streamingShownAt = (timeMs: number): number =>
+		countAtOrBefore(tickTimes, timeMs - latencyMs) - 1;
 
 	return {
 		ticks,

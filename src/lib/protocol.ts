@@ -6,7 +6,11 @@ import type { Market, Tick } from './market-engine.ts';
 
 export type ModeNumber = 1 | 2 | 3;
 export type ModeLabel = 'LTP' | 'Quote' | 'Depth';
-export const MODE_LABELS: Readonly<Record<ModeNumber, ModeLabel>> = { 1: 'LTP', 2: 'Quote', 3: 'Depth' };
+export const MODE_LABELS: Readonly<Record<ModeNumber, ModeLabel>> = {
+	1: 'LTP',
+	2: 'Quote',
+	3: 'Depth',
+};
 /** The chapter's lower-case mode words, by number. */
 export const MODE_WORDS: Readonly<Record<ModeNumber, 'ltp' | 'quote' | 'depth'>> = {
 	1: 'ltp',
@@ -19,7 +23,17 @@ export const DEMO_USER = 'demo';
 export const DEPTH_LEVELS: readonly number[] = [5, 20, 30, 50];
 export const DEFAULT_DEPTH = 5;
 /** Exchanges OpenAlgo names; listed in hints. Other upper-case codes are accepted too. */
-export const EXCHANGES: readonly string[] = ['NSE', 'BSE', 'NFO', 'BFO', 'CDS', 'BCD', 'MCX', 'NSE_INDEX', 'BSE_INDEX'];
+export const EXCHANGES: readonly string[] = [
+	'NSE',
+	'BSE',
+	'NFO',
+	'BFO',
+	'CDS',
+	'BCD',
+	'MCX',
+	'NSE_INDEX',
+	'BSE_INDEX',
+];
 
 export type WireErrorCode =
 	| 'INVALID_JSON'
@@ -39,7 +53,13 @@ export interface Instrument {
 
 export type ClientRequest =
 	| { action: 'authenticate'; apiKey: string }
-	| { action: 'subscribe'; mode: ModeNumber; depth: number; instruments: Instrument[]; requestId?: unknown }
+	| {
+			action: 'subscribe';
+			mode: ModeNumber;
+			depth: number;
+			instruments: Instrument[];
+			requestId?: unknown;
+	  }
 	| {
 			action: 'unsubscribe';
 			instruments: Array<Instrument & { mode: ModeNumber }>;
@@ -76,8 +96,29 @@ const EXCHANGE_PATTERN = /^[A-Z][A-Z0-9_]{1,19}$/;
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
 	authenticate: ['action', 'type', 'api_key', 'apikey'],
-	subscribe: ['action', 'type', 'mode', 'symbols', 'instruments', 'symbol', 'exchange', 'depth', 'depth_level', 'request_id'],
-	unsubscribe: ['action', 'type', 'mode', 'symbols', 'instruments', 'symbol', 'exchange', 'request_id', 'unsubscribe_all'],
+	subscribe: [
+		'action',
+		'type',
+		'mode',
+		'symbols',
+		'instruments',
+		'symbol',
+		'exchange',
+		'depth',
+		'depth_level',
+		'request_id',
+	],
+	unsubscribe: [
+		'action',
+		'type',
+		'mode',
+		'symbols',
+		'instruments',
+		'symbol',
+		'exchange',
+		'request_id',
+		'unsubscribe_all',
+	],
 };
 
 function isObject(value: unknown): value is JsonObject {
@@ -86,7 +127,8 @@ function isObject(value: unknown): value is JsonObject {
 
 /** Python truthiness of a JSON value: None, False, 0, "", [] and {} are false (the server's `or`). */
 function truthy(value: unknown): boolean {
-	if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
+	if (value === undefined || value === null || value === false || value === 0 || value === '')
+		return false;
 	if (Array.isArray(value)) return value.length > 0;
 	if (isObject(value)) return Object.keys(value).length > 0;
 	return true;
@@ -148,14 +190,23 @@ function issue(code: WireErrorCode, path: string, message: string, hint: string)
  * Normalises a mode as OpenAlgo does: 1, 2, 3, or "LTP"/"Quote"/"Depth" in any case with
  * surrounding spaces ignored. Returns OpenAlgo's exact refusal text otherwise.
  */
-export function normalizeMode(value: unknown): { ok: true; mode: ModeNumber } | { ok: false; message: string } {
+export function normalizeMode(
+	value: unknown,
+): { ok: true; mode: ModeNumber } | { ok: false; message: string } {
 	if (typeof value === 'boolean') {
-		return { ok: false, message: `Mode must be int or str, got bool (${value ? 'True' : 'False'})` };
+		return {
+			ok: false,
+			message: `Mode must be int or str, got bool (${value ? 'True' : 'False'})`,
+		};
 	}
 	if (typeof value === 'number') {
-		if (!Number.isInteger(value)) return { ok: false, message: 'Mode must be int or str, got float' };
+		if (!Number.isInteger(value))
+			return { ok: false, message: 'Mode must be int or str, got float' };
 		if (value === 1 || value === 2 || value === 3) return { ok: true, mode: value };
-		return { ok: false, message: `Invalid mode ${value}; expected 1 (LTP), 2 (Quote), or 3 (Depth)` };
+		return {
+			ok: false,
+			message: `Invalid mode ${value}; expected 1 (LTP), 2 (Quote), or 3 (Depth)`,
+		};
 	}
 	if (typeof value === 'string') {
 		const word = value.trim().toLowerCase();
@@ -211,7 +262,11 @@ interface EntriesResult {
 /** Reads the instruments of a subscribe or unsubscribe: a `symbols` list, or one symbol + exchange. */
 function readInstruments(message: JsonObject, verb: 'subscribe' | 'unsubscribe'): EntriesResult {
 	// The server reads `data.get("symbols") or []`: an absent, null, empty or false list means none.
-	const listKey = truthy(message.symbols) ? 'symbols' : truthy(message.instruments) ? 'instruments' : 'symbols';
+	const listKey = truthy(message.symbols)
+		? 'symbols'
+		: truthy(message.instruments)
+			? 'instruments'
+			: 'symbols';
 	const list = truthy(message[listKey]) ? message[listKey] : undefined;
 	const result: EntriesResult = { instruments: [], issues: [], warnings: [], none: false, listKey };
 	if (list !== undefined && !Array.isArray(list)) {
@@ -262,7 +317,9 @@ function readInstruments(message: JsonObject, verb: 'subscribe' | 'unsubscribe')
 				issue(
 					'INVALID_PARAMETERS',
 					missing,
-					verb === 'subscribe' ? 'At least one symbol must be specified' : 'Either symbols or unsubscribe_all is required',
+					verb === 'subscribe'
+						? 'At least one symbol must be specified'
+						: 'Either symbols or unsubscribe_all is required',
 					`A single-symbol ${verb} needs both "symbol" and "exchange"; \`${missing}\` is missing.`,
 				),
 			);
@@ -278,7 +335,8 @@ function readInstruments(message: JsonObject, verb: 'subscribe' | 'unsubscribe')
 function checkInstrument(entry: JsonObject, base: string): Instrument | ProtocolIssue | 'skip' {
 	const at = (key: string): string => (base ? `${base}.${key}` : key);
 	const { symbol, exchange } = entry;
-	if (symbol === undefined || symbol === null || exchange === undefined || exchange === null) return 'skip';
+	if (symbol === undefined || symbol === null || exchange === undefined || exchange === null)
+		return 'skip';
 	if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) {
 		return issue(
 			'INVALID_PARAMETERS',
@@ -294,7 +352,9 @@ function checkInstrument(entry: JsonObject, base: string): Instrument | Protocol
 			at('exchange'),
 			'Invalid exchange',
 			`\`${at('exchange')}\` must be an exchange code in capitals, one of ${EXCHANGES.join(', ')}; got ${shown(exchange)}.` +
-				(upper ? ` Exchanges are case-sensitive: write "${(exchange as string).toUpperCase()}".` : ''),
+				(upper
+					? ` Exchanges are case-sensitive: write "${(exchange as string).toUpperCase()}".`
+					: ''),
 		);
 	}
 	return { symbol, exchange };
@@ -302,7 +362,9 @@ function checkInstrument(entry: JsonObject, base: string): Instrument | Protocol
 
 /** `request_id` is echoed when present and not null (server: `if request_id is not None`). */
 function requestIdOf(message: JsonObject): { requestId?: unknown } {
-	return message.request_id !== undefined && message.request_id !== null ? { requestId: message.request_id } : {};
+	return message.request_id !== undefined && message.request_id !== null
+		? { requestId: message.request_id }
+		: {};
 }
 
 /** Validates a parsed JSON value as a client message (both the chapter's and OpenAlgo's shapes). */
@@ -368,7 +430,11 @@ export function validateClientMessage(value: unknown): ParseResult {
 					],
 				};
 			}
-			return { ok: true, request: { action: 'authenticate', apiKey: key }, warnings: unknownKeyWarnings(value, 'authenticate') };
+			return {
+				ok: true,
+				request: { action: 'authenticate', apiKey: key },
+				warnings: unknownKeyWarnings(value, 'authenticate'),
+			};
 		}
 		case 'subscribe': {
 			const issues: ProtocolIssue[] = [];
@@ -381,7 +447,11 @@ export function validateClientMessage(value: unknown): ParseResult {
 			}
 			let depth = DEFAULT_DEPTH;
 			const present = (key: string): boolean => value[key] !== undefined && value[key] !== null;
-			const depthKey = present('depth') ? 'depth' : present('depth_level') ? 'depth_level' : undefined;
+			const depthKey = present('depth')
+				? 'depth'
+				: present('depth_level')
+					? 'depth_level'
+					: undefined;
 			if (depthKey) {
 				const asked = value[depthKey];
 				if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1) {
@@ -434,12 +504,17 @@ export function validateClientMessage(value: unknown): ParseResult {
 		case 'unsubscribe': {
 			// The server treats `"type": "unsubscribe_all"` beside `"action": "unsubscribe"` as all.
 			if (value.unsubscribe_all === true || value.type === 'unsubscribe_all') {
-				return { ok: true, request: { action: 'unsubscribe_all', ...requestIdOf(value) }, warnings: [] };
+				return {
+					ok: true,
+					request: { action: 'unsubscribe_all', ...requestIdOf(value) },
+					warnings: [],
+				};
 			}
 			const issues: ProtocolIssue[] = [];
 			const warnings = unknownKeyWarnings(value, 'unsubscribe');
 			// Mode: the entry's own, else the request's top-level one, else Quote (spec §7, §14).
-			const topMode = 'mode' in value ? normalizeMode(value.mode) : ({ ok: true, mode: 2 } as const);
+			const topMode =
+				'mode' in value ? normalizeMode(value.mode) : ({ ok: true, mode: 2 } as const);
 			const entries = readInstruments(value, 'unsubscribe');
 			const single = entries.instruments.length === 1 && entries.instruments[0]!.path === '';
 			if (!topMode.ok && single) issues.push(modeIssue('mode', value.mode, topMode.message));
@@ -461,30 +536,57 @@ export function validateClientMessage(value: unknown): ParseResult {
 				const own = entry.entryMode !== undefined;
 				const normalised = own ? normalizeMode(entry.entryMode) : topMode;
 				if (normalised.ok) {
-					instruments.push({ symbol: entry.symbol, exchange: entry.exchange, mode: normalised.mode });
+					instruments.push({
+						symbol: entry.symbol,
+						exchange: entry.exchange,
+						mode: normalised.mode,
+					});
 				} else if (!single) {
 					// A bad entry mode fails that entry in the ack, not the whole message (spec §7).
-					failed.push({ symbol: entry.symbol, exchange: entry.exchange, message: normalised.message });
-					warnings.push(modeIssue(own ? `${entry.path}.mode` : 'mode', own ? entry.entryMode : value.mode, normalised.message));
+					failed.push({
+						symbol: entry.symbol,
+						exchange: entry.exchange,
+						message: normalised.message,
+					});
+					warnings.push(
+						modeIssue(
+							own ? `${entry.path}.mode` : 'mode',
+							own ? entry.entryMode : value.mode,
+							normalised.message,
+						),
+					);
 				}
 			}
 			if (issues.length > 0) return { ok: false, issues };
 			return {
 				ok: true,
-				request: { action: 'unsubscribe', instruments, ...(failed.length > 0 ? { failed } : {}), ...requestIdOf(value) },
+				request: {
+					action: 'unsubscribe',
+					instruments,
+					...(failed.length > 0 ? { failed } : {}),
+					...requestIdOf(value),
+				},
 				warnings,
 			};
 		}
 		case 'unsubscribe_all':
-			return { ok: true, request: { action: 'unsubscribe_all', ...requestIdOf(value) }, warnings: [] };
+			return {
+				ok: true,
+				request: { action: 'unsubscribe_all', ...requestIdOf(value) },
+				warnings: [],
+			};
 		case 'ping':
 			return {
 				ok: true,
 				request: {
 					action: 'ping',
 					// Echoed only when sent and not null (server `handle_ping`).
-					...(value.timestamp !== undefined && value.timestamp !== null ? { timestamp: value.timestamp } : {}),
-					...(value._pingId !== undefined && value._pingId !== null ? { pingId: value._pingId } : {}),
+					...(value.timestamp !== undefined && value.timestamp !== null
+						? { timestamp: value.timestamp }
+						: {}),
+					...(value._pingId !== undefined && value._pingId !== null
+						? { pingId: value._pingId }
+						: {}),
 				},
 				warnings: [],
 			};
@@ -505,7 +607,14 @@ export function parseClientMessage(text: string): ParseResult {
 	} catch {
 		return {
 			ok: false,
-			issues: [issue('INVALID_JSON', '', 'Invalid JSON message', 'The frame is not valid JSON. Send one JSON object per message.')],
+			issues: [
+				issue(
+					'INVALID_JSON',
+					'',
+					'Invalid JSON message',
+					'The frame is not valid JSON. Send one JSON object per message.',
+				),
+			],
 		};
 	}
 	return validateClientMessage(value);
@@ -626,7 +735,10 @@ export function errorFrame(code: WireErrorCode, message: string): ErrorFrame {
 	return { status: 'error', code, message };
 }
 
-export function authSuccessFrame(broker: string = MOCK_BROKER, userId: string = DEMO_USER): AuthFrame {
+export function authSuccessFrame(
+	broker: string = MOCK_BROKER,
+	userId: string = DEMO_USER,
+): AuthFrame {
 	return {
 		type: 'auth',
 		status: 'success',
@@ -678,7 +790,10 @@ export function unsubscribeAckFrame(
 	};
 }
 
-export function pongFrame(serverTimestamp: number, request: { timestamp?: unknown; pingId?: unknown }): PongFrame {
+export function pongFrame(
+	serverTimestamp: number,
+	request: { timestamp?: unknown; pingId?: unknown },
+): PongFrame {
 	return {
 		type: 'pong',
 		status: 'success',
@@ -688,8 +803,17 @@ export function pongFrame(serverTimestamp: number, request: { timestamp?: unknow
 	};
 }
 
-export function brokerInfoFrame(broker: string = MOCK_BROKER, userId: string = DEMO_USER): BrokerInfoFrame {
-	return { type: 'broker_info', status: 'success', broker, adapter_status: 'connected', user_id: userId };
+export function brokerInfoFrame(
+	broker: string = MOCK_BROKER,
+	userId: string = DEMO_USER,
+): BrokerInfoFrame {
+	return {
+		type: 'broker_info',
+		status: 'success',
+		broker,
+		adapter_status: 'connected',
+		user_id: userId,
+	};
 }
 
 export function supportedBrokersFrame(brokers: string[] = [MOCK_BROKER]): SupportedBrokersFrame {
@@ -702,7 +826,14 @@ export function marketDataFrame(
 	data: MarketDataPayload,
 	broker: string = MOCK_BROKER,
 ): MarketDataFrame {
-	return { type: 'market_data', symbol: instrument.symbol, exchange: instrument.exchange, mode, data, broker };
+	return {
+		type: 'market_data',
+		symbol: instrument.symbol,
+		exchange: instrument.exchange,
+		mode,
+		data,
+		broker,
+	};
 }
 
 /** The `data` of a market_data frame for one tick at one mode, with the fields the SDK reads. */
@@ -713,7 +844,13 @@ export function marketDataPayload(
 	tick: Tick,
 	depthLevels: number = DEFAULT_DEPTH,
 ): MarketDataPayload {
-	const stamp = { ltt: tick.timeMs, symbol: instrument.symbol, exchange: instrument.exchange, mode, timestamp: tick.timeMs };
+	const stamp = {
+		ltt: tick.timeMs,
+		symbol: instrument.symbol,
+		exchange: instrument.exchange,
+		mode,
+		timestamp: tick.timeMs,
+	};
 	if (mode === 1) return { ltp: tick.ltp, ...stamp };
 	const quote = market.quote(instrument.symbol, instrument.exchange, tick.timeMs);
 	if (mode === 2) {
@@ -753,13 +890,17 @@ export function parseServerFrame(text: string): ServerFrame | undefined {
 		return undefined;
 	}
 	if (!isObject(value)) return undefined;
-	if (value.status === 'error' && typeof value.code === 'string') return value as unknown as ErrorFrame;
+	if (value.status === 'error' && typeof value.code === 'string')
+		return value as unknown as ErrorFrame;
 	if (value.type === 'market_data') {
 		const data = value.data;
-		if (typeof value.symbol !== 'string' || typeof value.exchange !== 'string' || !isObject(data)) return undefined;
+		if (typeof value.symbol !== 'string' || typeof value.exchange !== 'string' || !isObject(data))
+			return undefined;
 		if (typeof data.ltp !== 'number') return undefined;
 		return value as unknown as MarketDataFrame;
 	}
 	const types = ['auth', 'subscribe', 'unsubscribe', 'pong', 'broker_info', 'supported_brokers'];
-	return typeof value.type === 'string' && types.includes(value.type) ? (value as unknown as ServerFrame) : undefined;
+	return typeof value.type === 'string' && types.includes(value.type)
+		? (value as unknown as ServerFrame)
+		: undefined;
 }

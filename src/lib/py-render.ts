@@ -96,7 +96,8 @@ export interface JsonDumpsOptions {
 /** The text Python's `json.dumps(value, indent=..., ensure_ascii=...)` returns for this value. */
 export function jsonDumps(value: JsonNode, options: JsonDumpsOptions = {}): string {
 	const { indent, ensureAscii = true } = options;
-	const [itemSep, keySep] = options.separators ?? (indent === undefined ? [', ', ': '] : [',', ': ']);
+	const [itemSep, keySep] =
+		options.separators ?? (indent === undefined ? [', ', ': '] : [',', ': ']);
 	const write = (node: JsonNode, level: number): string => {
 		switch (node.type) {
 			case 'null':
@@ -112,12 +113,16 @@ export function jsonDumps(value: JsonNode, options: JsonDumpsOptions = {}): stri
 				const parts =
 					node.type === 'array'
 						? node.items.map((item) => write(item, level + 1))
-						: node.entries.map(([key, item]) => jsonString(key, ensureAscii) + keySep + write(item, level + 1));
+						: node.entries.map(
+								([key, item]) => jsonString(key, ensureAscii) + keySep + write(item, level + 1),
+							);
 				const [open, close] = node.type === 'array' ? ['[', ']'] : ['{', '}'];
 				if (parts.length === 0) return open + close;
 				if (indent === undefined) return open + parts.join(itemSep) + close;
 				const inner = '\n' + ' '.repeat(indent * (level + 1));
-				return open + inner + parts.join(itemSep + inner) + '\n' + ' '.repeat(indent * level) + close;
+				return (
+					open + inner + parts.join(itemSep + inner) + '\n' + ' '.repeat(indent * level) + close
+				);
 			}
 		}
 	};
@@ -143,7 +148,8 @@ export function pythonString(text: string): string {
 		else if (char === '\n') out += '\\n';
 		else if (char === '\r') out += '\\r';
 		else if (char === '\t') out += '\\t';
-		else if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += `\\x${code.toString(16).padStart(2, '0')}`;
+		else if (code < 0x20 || (code >= 0x7f && code <= 0x9f))
+			out += `\\x${code.toString(16).padStart(2, '0')}`;
 		else if (code === 0x2028 || code === 0x2029) out += hex4(code);
 		else if (code >= 0xd800 && code <= 0xdfff) {
 			const pair = surrogatePairAt(text, i);
@@ -179,20 +185,36 @@ const isContainer = (node: JsonNode): node is Extract<JsonNode, { type: 'array' 
  * 4-space indent, one item a line with a trailing comma for the outer value and any container
  * holding containers; a container of plain values stays on one line while it fits in 88 columns.
  */
-export function toPythonLiteral(value: JsonNode, options: { firstLineOffset?: number } = {}): string {
+export function toPythonLiteral(
+	value: JsonNode,
+	options: { firstLineOffset?: number } = {},
+): string {
 	const write = (node: JsonNode, level: number, prefixWidth: number, top: boolean): string => {
 		if (!isContainer(node)) return pythonScalar(node);
 		const [open, close] = node.type === 'array' ? ['[', ']'] : ['{', '}'];
-		const children = node.type === 'array' ? node.items.map((item) => ['', item] as const) : node.entries.map(([key, item]) => [pythonString(key) + ': ', item] as const);
+		const children =
+			node.type === 'array'
+				? node.items.map((item) => ['', item] as const)
+				: node.entries.map(([key, item]) => [pythonString(key) + ': ', item] as const);
 		if (children.length === 0) return open + close;
 		const flat = !top && children.every(([, child]) => !isContainer(child));
 		if (flat) {
-			const line = open + children.map(([key, child]) => key + pythonScalar(child as Exclude<JsonNode, { type: 'array' | 'object' }>)).join(', ') + close;
+			const line =
+				open +
+				children
+					.map(
+						([key, child]) =>
+							key + pythonScalar(child as Exclude<JsonNode, { type: 'array' | 'object' }>),
+					)
+					.join(', ') +
+				close;
 			// +1 for the trailing comma the parent puts after it.
 			if (prefixWidth + line.length + 1 <= PYTHON_LINE_WIDTH) return line;
 		}
 		const pad = PY_INDENT.repeat(level + 1);
-		const lines = children.map(([key, child]) => pad + key + write(child, level + 1, pad.length + key.length, false) + ',');
+		const lines = children.map(
+			([key, child]) => pad + key + write(child, level + 1, pad.length + key.length, false) + ',',
+		);
 		return open + '\n' + lines.join('\n') + '\n' + PY_INDENT.repeat(level) + close;
 	};
 	return write(value, 0, options.firstLineOffset ?? 0, true);

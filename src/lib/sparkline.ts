@@ -56,7 +56,8 @@ export class PriceWindow {
 
 	push(price: number): void {
 		this.#prices.push(price);
-		if (this.#prices.length > this.#capacity) this.#prices.splice(0, this.#prices.length - this.#capacity);
+		if (this.#prices.length > this.#capacity)
+			this.#prices.splice(0, this.#prices.length - this.#capacity);
 	}
 
 	values(): readonly number[] {

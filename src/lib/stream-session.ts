@@ -94,7 +94,11 @@ export class StreamSession {
 			return { frames: [errorFrame(first.code, first.message)], drop: false };
 		}
 		const request = parsed.request;
-		return { frames: this.#dispatch(request, nowMs), request, drop: request.action === 'simulate_drop' && this.#options.allowSimulateDrop === true };
+		return {
+			frames: this.#dispatch(request, nowMs),
+			request,
+			drop: request.action === 'simulate_drop' && this.#options.allowSimulateDrop === true,
+		};
 	}
 
 	#dispatch(request: ClientRequest, nowMs: number): ServerFrame[] {
@@ -112,7 +116,8 @@ export class StreamSession {
 			case 'get_supported_brokers':
 				return [supportedBrokersFrame([this.#broker])];
 			case 'simulate_drop':
-				if (!this.#options.allowSimulateDrop) return [errorFrame('INVALID_ACTION', 'Invalid action: simulate_drop')];
+				if (!this.#options.allowSimulateDrop)
+					return [errorFrame('INVALID_ACTION', 'Invalid action: simulate_drop')];
 				return [];
 			default:
 				break;
@@ -161,7 +166,13 @@ export class StreamSession {
 				}
 				const ack = subscribeAckFrame(results, this.#broker, request);
 				if (results.length > 0 && results.every((r) => r.status === 'error')) {
-					return [ack, errorFrame('SYMBOL_LIMIT', `Maximum symbols per connection reached (${this.#options.maxSymbols})`)];
+					return [
+						ack,
+						errorFrame(
+							'SYMBOL_LIMIT',
+							`Maximum symbols per connection reached (${this.#options.maxSymbols})`,
+						),
+					];
 				}
 				return [ack];
 			}
@@ -169,8 +180,15 @@ export class StreamSession {
 				const successful: UnsubscribeResult[] = [];
 				for (const instrument of request.instruments) {
 					// Naming a triple that is not subscribed still succeeds (spec §7).
-					this.#subscriptions.delete(subscriptionKey(instrument.symbol, instrument.exchange, instrument.mode));
-					successful.push({ symbol: instrument.symbol, exchange: instrument.exchange, status: 'success', broker: this.#broker });
+					this.#subscriptions.delete(
+						subscriptionKey(instrument.symbol, instrument.exchange, instrument.mode),
+					);
+					successful.push({
+						symbol: instrument.symbol,
+						exchange: instrument.exchange,
+						status: 'success',
+						broker: this.#broker,
+					});
 				}
 				const failed: UnsubscribeResult[] = (request.failed ?? []).map((entry) => ({
 					symbol: entry.symbol,
@@ -212,7 +230,13 @@ export class StreamSession {
 		return marketDataFrame(
 			instrument,
 			subscription.mode,
-			marketDataPayload(this.#options.market, instrument, subscription.mode, tick, subscription.depth),
+			marketDataPayload(
+				this.#options.market,
+				instrument,
+				subscription.mode,
+				tick,
+				subscription.depth,
+			),
 			this.#broker,
 		);
 	}
@@ -222,7 +246,10 @@ export class StreamSession {
 	 * A subscription only gets ticks after its `sinceMs`, so a subscribe made at nowMs is followed
 	 * by ticks from nowMs on even when the caller's window started earlier.
 	 */
-	marketDataBetween(fromMs: number, toMs: number): Array<{ timeMs: number; frame: MarketDataFrame }> {
+	marketDataBetween(
+		fromMs: number,
+		toMs: number,
+	): Array<{ timeMs: number; frame: MarketDataFrame }> {
 		const due: Array<{ timeMs: number; frame: MarketDataFrame }> = [];
 		const byPair = new Map<string, Subscription[]>();
 		for (const subscription of this.#subscriptions.values()) {
@@ -234,7 +261,12 @@ export class StreamSession {
 		for (const list of byPair.values()) {
 			const first = list[0]!;
 			const since = Math.min(...list.map((s) => s.sinceMs ?? -Infinity));
-			for (const tick of this.#options.market.ticksBetween(first.symbol, first.exchange, Math.max(fromMs, since), toMs)) {
+			for (const tick of this.#options.market.ticksBetween(
+				first.symbol,
+				first.exchange,
+				Math.max(fromMs, since),
+				toMs,
+			)) {
 				for (const subscription of list) {
 					if (subscription.sinceMs !== undefined && tick.timeMs <= subscription.sinceMs) continue;
 					due.push({ timeMs: tick.timeMs, frame: this.frameFor(subscription, tick) });

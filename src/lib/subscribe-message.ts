@@ -3,7 +3,12 @@
 // validateClientMessage) into errors an editor can show, and the `?msg=` link that shares a
 // message. Pure: the widget wires DOM events to these functions.
 import { locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
-import { EXCHANGES, validateClientMessage, type ClientRequest, type ProtocolIssue } from './protocol.ts';
+import {
+	EXCHANGES,
+	validateClientMessage,
+	type ClientRequest,
+	type ProtocolIssue,
+} from './protocol.ts';
 import { compactJson, jsonDumps } from './py-render.ts';
 
 export type BuilderAction = 'subscribe' | 'unsubscribe';
@@ -48,11 +53,19 @@ export const EX1_STATE: Readonly<BuilderState> = Object.freeze({
 
 /** A fresh copy of EX 1's state. */
 export function defaultState(): BuilderState {
-	return { action: EX1_STATE.action, mode: EX1_STATE.mode, symbols: EX1_STATE.symbols.map((s) => ({ ...s })) };
+	return {
+		action: EX1_STATE.action,
+		mode: EX1_STATE.mode,
+		symbols: EX1_STATE.symbols.map((s) => ({ ...s })),
+	};
 }
 
 /** The message the form stands for, keys in EX 1's order. */
-export function stateToMessage(state: BuilderState): { action: BuilderAction; mode: BuilderMode; symbols: BuilderSymbol[] } {
+export function stateToMessage(state: BuilderState): {
+	action: BuilderAction;
+	mode: BuilderMode;
+	symbols: BuilderSymbol[];
+} {
 	return {
 		action: state.action,
 		mode: state.mode,
@@ -73,21 +86,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The form state closest to a message, and whether the form shows it exactly (same compact
  * JSON). Undefined when the form cannot show it at all (another action, no symbols list).
  */
-export function messageToState(value: unknown): { state: BuilderState; exact: boolean } | undefined {
+export function messageToState(
+	value: unknown,
+): { state: BuilderState; exact: boolean } | undefined {
 	if (!isRecord(value)) return undefined;
 	const action = value.action;
 	if (action !== 'subscribe' && action !== 'unsubscribe') return undefined;
 	const modeWord = typeof value.mode === 'string' ? value.mode.trim().toLowerCase() : value.mode;
 	const mode: BuilderMode =
-		modeWord === 'ltp' || modeWord === 1 ? 'ltp' : modeWord === 'depth' || modeWord === 3 ? 'depth' : 'quote';
+		modeWord === 'ltp' || modeWord === 1
+			? 'ltp'
+			: modeWord === 'depth' || modeWord === 3
+				? 'depth'
+				: 'quote';
 	let entries: unknown[];
 	if (Array.isArray(value.symbols)) entries = value.symbols;
 	else if (Array.isArray(value.instruments)) entries = value.instruments;
-	else if (typeof value.symbol === 'string') entries = [{ symbol: value.symbol, exchange: value.exchange }];
+	else if (typeof value.symbol === 'string')
+		entries = [{ symbol: value.symbol, exchange: value.exchange }];
 	else return undefined;
 	const symbols: BuilderSymbol[] = [];
 	for (const entry of entries) {
-		if (!isRecord(entry) || typeof entry.symbol !== 'string' || typeof entry.exchange !== 'string') return undefined;
+		if (!isRecord(entry) || typeof entry.symbol !== 'string' || typeof entry.exchange !== 'string')
+			return undefined;
 		symbols.push({ symbol: entry.symbol, exchange: entry.exchange });
 	}
 	const state: BuilderState = { action, mode, symbols };
@@ -98,7 +119,10 @@ export function messageToState(value: unknown): { state: BuilderState; exact: bo
 /** Adds the first suggested symbol not in the list yet (or an empty row when all are). */
 export function addSymbol(state: BuilderState): BuilderState {
 	const taken = new Set(state.symbols.map((s) => `${s.exchange}:${s.symbol}`));
-	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(`${s.exchange}:${s.symbol}`)) ?? { symbol: '', exchange: 'NSE' };
+	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(`${s.exchange}:${s.symbol}`)) ?? {
+		symbol: '',
+		exchange: 'NSE',
+	};
 	return { ...state, symbols: [...state.symbols, { ...next }] };
 }
 
@@ -111,7 +135,8 @@ export function removeSymbol(state: BuilderState, index: number): BuilderState {
 /** Moves the row at `index` by `by` places (-1 up, +1 down); at the ends it stays put. */
 export function moveSymbol(state: BuilderState, index: number, by: -1 | 1): BuilderState {
 	const target = index + by;
-	if (index < 0 || index >= state.symbols.length || target < 0 || target >= state.symbols.length) return state;
+	if (index < 0 || index >= state.symbols.length || target < 0 || target >= state.symbols.length)
+		return state;
 	const symbols = state.symbols.slice();
 	[symbols[index], symbols[target]] = [symbols[target]!, symbols[index]!];
 	return { ...state, symbols };
@@ -146,12 +171,17 @@ export type CheckResult =
 	  }
 	| { ok: false; errors: EditorError[]; node?: JsonNode; value?: unknown };
 
-function issueToError(text: string, offsets: ReadonlyMap<string, number>, issue: ProtocolIssue): EditorError {
+function issueToError(
+	text: string,
+	offsets: ReadonlyMap<string, number>,
+	issue: ProtocolIssue,
+): EditorError {
 	// Point at the value named by the path, or its nearest ancestor present in the text.
 	let path = issue.path;
 	let offset = offsets.get(path);
 	while (offset === undefined && path !== '') {
-		path = path.includes('.') || path.includes('[') ? path.replace(/(\.[^.[\]]*|\[\d+\])$/, '') : '';
+		path =
+			path.includes('.') || path.includes('[') ? path.replace(/(\.[^.[\]]*|\[\d+\])$/, '') : '';
 		offset = offsets.get(path);
 	}
 	offset ??= 0;
@@ -177,7 +207,14 @@ export function checkMessageText(text: string): CheckResult {
 		return {
 			ok: false,
 			errors: [
-				{ kind: 'syntax', path: '', line: error.line, column: error.column, offset: error.offset, message: error.message },
+				{
+					kind: 'syntax',
+					path: '',
+					line: error.line,
+					column: error.column,
+					offset: error.offset,
+					message: error.message,
+				},
 			],
 		};
 	}
@@ -221,10 +258,16 @@ export type DecodeResult = { ok: true; text: string } | { ok: false; reason: str
 export function decodeMessageParam(param: string): DecodeResult {
 	if (param.length === 0) return { ok: false, reason: 'the link’s message is empty' };
 	if (param.length > MAX_URL_PARAM_LENGTH) {
-		return { ok: false, reason: `the link’s message is too long (${param.length} characters; at most ${MAX_URL_PARAM_LENGTH})` };
+		return {
+			ok: false,
+			reason: `the link’s message is too long (${param.length} characters; at most ${MAX_URL_PARAM_LENGTH})`,
+		};
 	}
 	if (!/^[A-Za-z0-9_-]+={0,2}$/.test(param) || param.replace(/=+$/, '').length % 4 === 1) {
-		return { ok: false, reason: 'the link’s message is not valid base64url (it may have been cut short)' };
+		return {
+			ok: false,
+			reason: 'the link’s message is not valid base64url (it may have been cut short)',
+		};
 	}
 	let text: string;
 	try {
@@ -235,7 +278,9 @@ export function decodeMessageParam(param: string): DecodeResult {
 		return { ok: false, reason: 'the link’s message is not readable text' };
 	}
 	const parsed = parseJson(text);
-	if (!parsed.ok) return { ok: false, reason: `the link’s message is not valid JSON (${parsed.error.reason})` };
-	if (parsed.node.type !== 'object') return { ok: false, reason: 'the link’s message is not a JSON object' };
+	if (!parsed.ok)
+		return { ok: false, reason: `the link’s message is not valid JSON (${parsed.error.reason})` };
+	if (parsed.node.type !== 'object')
+		return { ok: false, reason: 'the link’s message is not a JSON object' };
 	return { ok: true, text: jsonDumps(parsed.node, { indent: 2, ensureAscii: false }) };
 }

@@ -73,7 +73,10 @@ export class SubscriptionLedger {
 	 * (mode, depth), in the chapter's shape (`"mode": "ltp"`, a `symbols` list), oldest first.
 	 */
 	resubscribeMessages(): string[] {
-		const groups = new Map<string, { mode: ModeNumber; depth: number; symbols: { symbol: string; exchange: string }[] }>();
+		const groups = new Map<
+			string,
+			{ mode: ModeNumber; depth: number; symbols: { symbol: string; exchange: string }[] }
+		>();
 		for (const entry of this.#entries.values()) {
 			const depth = entry.depth;
 			const key = `${entry.mode}:${depth}`;

@@ -528,6 +528,28 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 		await context.close();
 	});
 
+	it('puts the contents where they end up before the chapter text has arrived (no shift)', async () => {
+		// The first bytes of the page stop right after the contents, as a slow network delivers
+		// them: what paints then must not move when the rest arrives.
+		const context = await newContext(browser, { width: 1280, height: 800 });
+		const page = await context.newPage();
+		const box = async (): Promise<{ x: number; width: number }> => {
+			const rect = await page.locator('.ch-toc').boundingBox();
+			return { x: Math.round(rect!.x), width: Math.round(rect!.width) };
+		};
+		await page.goto(site.url + CHAPTER);
+		const settled = await box();
+		const html = await (await page.request.get(site.url + CHAPTER)).text();
+		const cut = html.indexOf('<main');
+		expect(cut).toBeGreaterThan(0);
+		await page.route(site.url + CHAPTER, (route) =>
+			route.fulfill({ contentType: 'text/html', body: html.slice(0, cut) }),
+		);
+		await page.goto(site.url + CHAPTER);
+		expect(await box()).toEqual(settled);
+		await context.close();
+	});
+
 	for (const [width, colorScheme] of [
 		[360, 'light'],
 		[360, 'dark'],

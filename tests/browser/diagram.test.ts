@@ -51,7 +51,12 @@ function snapshot(page: Page): Promise<Snapshot> {
 /** What the counters must read, computed here from the same inputs by the pure simulation. */
 function expectedCounters(s: Snapshot): Record<string, string> {
 	const ticks = tickSchedule({ seed: s.seed, ticksPerSecond: s.tickRate, untilMs: s.simMs + 1000 });
-	const sim = simulatePolling({ ticks, pollMs: s.pollMs, latencyMs: s.latencyMs, untilMs: s.simMs + 1000 });
+	const sim = simulatePolling({
+		ticks,
+		pollMs: s.pollMs,
+		latencyMs: s.latencyMs,
+		untilMs: s.simMs + 1000,
+	});
 	const summary = sim.summaryAt(s.simMs);
 	return {
 		requestsSent: String(summary.requestsSent),
@@ -94,32 +99,43 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 		await site?.close();
 	});
 
-	async function open(options: ContextOptions = {}): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+	async function open(
+		options: ContextOptions = {},
+	): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
 		const context = await newContext(browser, options);
 		const page = await context.newPage();
 		const errors = collectErrors(page);
 		await page.goto(site.url + CHAPTER);
 		await page.locator('ch-pull-push').scrollIntoViewIfNeeded();
-		await page.waitForFunction(() => document.querySelector('ch-pull-push')?.getAttribute('data-state') !== 'static');
+		await page.waitForFunction(
+			() => document.querySelector('ch-pull-push')?.getAttribute('data-state') !== 'static',
+		);
 		return { page, errors, close: () => context.close() };
 	}
 
 	it('animates, and its counters agree with the simulation at its market time', async () => {
 		const { page, errors, close } = await open();
 		expect((await snapshot(page)).state).toBe('playing');
-		await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 2500);
+		await page.waitForFunction(
+			() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 2500,
+		);
 		const first = await snapshot(page);
 		expect(first.counters).toEqual(expectedCounters(first));
 		expect(Number(first.counters.requestsSent)).toBeGreaterThanOrEqual(3);
 		await page.waitForFunction(
-			(after) => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > after + 1500,
+			(after) =>
+				Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > after + 1500,
 			first.simMs,
 		);
 		const later = await snapshot(page);
 		expect(later.counters).toEqual(expectedCounters(later));
-		expect(Number(later.counters.requestsSent)).toBeGreaterThan(Number(first.counters.requestsSent));
+		expect(Number(later.counters.requestsSent)).toBeGreaterThan(
+			Number(first.counters.requestsSent),
+		);
 		// The lanes draw what the simulation says: one "update?" per request sent.
-		const drawnAsks = await page.locator('svg[data-lane="poll"] text', { hasText: 'update?' }).count();
+		const drawnAsks = await page
+			.locator('svg[data-lane="poll"] text', { hasText: 'update?' })
+			.count();
 		expect(drawnAsks).toBeGreaterThan(0);
 		// The seed's caption stays under the live diagram.
 		await expect(page.locator('ch-pull-push figcaption').textContent()).resolves.toBe(
@@ -131,7 +147,9 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 
 	it('stops when paused and says so politely', async () => {
 		const { page, close } = await open();
-		await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 500);
+		await page.waitForFunction(
+			() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 500,
+		);
 		await page.getByRole('button', { name: 'Pause', exact: true }).click();
 		const paused = await snapshot(page);
 		expect(paused.state).toBe('paused');
@@ -149,7 +167,9 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 
 	it('counts differently when the poll interval changes', async () => {
 		const { page, close } = await open();
-		await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 4000);
+		await page.waitForFunction(
+			() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 4000,
+		);
 		await page.getByRole('button', { name: 'Pause', exact: true }).click();
 		const before = await snapshot(page);
 		const slider = page.getByRole('slider', { name: /Poll every/ });
@@ -169,12 +189,23 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 		const start = await snapshot(page);
 		expect(start.state).toBe('paused');
 		expect(start.simMs).toBe(0);
-		await expect(page.getByRole('button', { name: 'Play', exact: true }).isVisible()).resolves.toBe(false);
+		await expect(page.getByRole('button', { name: 'Play', exact: true }).isVisible()).resolves.toBe(
+			false,
+		);
 		await frames(page, 10);
 		expect((await snapshot(page)).simMs).toBe(0);
 
-		const ticks = tickSchedule({ seed: start.seed, ticksPerSecond: start.tickRate, untilMs: 60_000 });
-		const events = simulatePolling({ ticks, pollMs: start.pollMs, latencyMs: start.latencyMs, untilMs: 60_000 })
+		const ticks = tickSchedule({
+			seed: start.seed,
+			ticksPerSecond: start.tickRate,
+			untilMs: 60_000,
+		});
+		const events = simulatePolling({
+			ticks,
+			pollMs: start.pollMs,
+			latencyMs: start.latencyMs,
+			untilMs: 60_000,
+		})
 			.eventTimes()
 			.filter((t) => t > 0);
 		const step = page.getByRole('button', { name: 'Next event' });
@@ -184,7 +215,9 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 			expect(now.simMs).toBe(events[i]);
 			expect(now.counters).toEqual(expectedCounters(now));
 		}
-		await expect(page.locator('ch-pull-push [aria-live="polite"]').textContent()).resolves.toMatch(/After .* of market time/);
+		await expect(page.locator('ch-pull-push [aria-live="polite"]').textContent()).resolves.toMatch(
+			/After .* of market time/,
+		);
 		await close();
 	});
 
@@ -197,7 +230,11 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 		const focused = await page.evaluate(() => {
 			const el = document.activeElement as HTMLElement;
 			const style = getComputedStyle(el);
-			return { text: el.textContent, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+			return {
+				text: el.textContent,
+				outline: style.outlineStyle,
+				width: parseFloat(style.outlineWidth),
+			};
 		});
 		expect(focused).toMatchObject({ text: 'Next event', outline: 'solid' });
 		expect(focused.width).toBeGreaterThan(0);
@@ -221,7 +258,9 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 	for (const colorScheme of ['light', 'dark'] as const) {
 		it(`has no axe violations (${colorScheme}, playing and paused)`, async () => {
 			const { page, close } = await open({ colorScheme });
-			await page.waitForFunction(() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 1500);
+			await page.waitForFunction(
+				() => Number(document.querySelector('ch-pull-push')?.getAttribute('data-sim-ms')) > 1500,
+			);
 			expect(await axeViolations(page, 'ch-pull-push')).toEqual([]);
 			await page.getByRole('button', { name: 'Pause', exact: true }).click();
 			expect(await axeViolations(page, 'ch-pull-push')).toEqual([]);

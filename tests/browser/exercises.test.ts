@@ -23,7 +23,11 @@ const SEED_PROMPTS = [
 	"In your own words, what's the difference between your code asking and the server telling?",
 ];
 /** MDX typesets apostrophes; the words are the seed's. */
-const plain = (text: string): string => text.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim();
+const plain = (text: string): string =>
+	text
+		.replace(/[\u2018\u2019]/g, "'")
+		.replace(/\s+/g, ' ')
+		.trim();
 
 describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 	let site: SiteUnderTest;
@@ -40,7 +44,9 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 
 	async function ready(page: Page): Promise<void> {
 		await page.locator('ch-exercises').scrollIntoViewIfNeeded();
-		await page.waitForFunction(() => document.querySelectorAll('ch-exercise[data-ready]').length === 3);
+		await page.waitForFunction(
+			() => document.querySelectorAll('ch-exercise[data-ready]').length === 3,
+		);
 	}
 
 	async function open(
@@ -57,7 +63,8 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 	}
 
 	const exercise = (page: Page, id: string) => page.locator(`ch-exercise[data-id="${id}"]`);
-	const progress = (page: Page) => page.locator('ch-exercises [data-part="progress-text"]').textContent();
+	const progress = (page: Page) =>
+		page.locator('ch-exercises [data-part="progress-text"]').textContent();
 
 	async function answerAll(page: Page): Promise<void> {
 		const a = exercise(page, 'ch39-a');
@@ -68,7 +75,9 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await b.getByLabel('Your answer').fill('about 28,800 requests');
 		await b.getByRole('button', { name: 'Check' }).click();
 		const c = exercise(page, 'ch39-c');
-		await c.getByLabel('Your answer').fill('Asking is my code polling; telling is the server pushing.');
+		await c
+			.getByLabel('Your answer')
+			.fill('Asking is my code polling; telling is the server pushing.');
 		await c.getByRole('button', { name: 'Compare with the model answer' }).click();
 		await c.getByLabel('The server sends the instant a price changes').check();
 	}
@@ -94,11 +103,15 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await input.fill('480');
 		await b.getByRole('button', { name: 'Check' }).click();
 		await expect(b.getByRole('status').first().textContent()).resolves.toMatch(/factor of 60/);
-		await expect(b.getByText('8 hours × 60 minutes × 60 seconds = 28,800 requests').isVisible()).resolves.toBe(true);
+		await expect(
+			b.getByText('8 hours × 60 minutes × 60 seconds = 28,800 requests').isVisible(),
+		).resolves.toBe(true);
 		for (const form of ['28800', '28,800', '28 800', '28.8k', '2.88e4', 'about 28,800 requests']) {
 			await input.fill(form);
 			await input.press('Enter');
-			await expect(b.locator('[data-part="feedback"]').textContent()).resolves.toBe('Correct: 28,800.');
+			await expect(b.locator('[data-part="feedback"]').textContent()).resolves.toBe(
+				'Correct: 28,800.',
+			);
 		}
 		await expect(progress(page)).resolves.toBe('2 of 3 done');
 
@@ -107,7 +120,9 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 			/^Polling: 28,800 requests, about 23 MB\. One WebSocket: 1 handshake and 2,880 pushed prices, about 346 KB/,
 		);
 		await b.getByLabel('Poll every (seconds)').fill('5');
-		await expect(b.locator('[data-part="calc-out"]').textContent()).resolves.toMatch(/^Polling: 5,760 requests/);
+		await expect(b.locator('[data-part="calc-out"]').textContent()).resolves.toMatch(
+			/^Polling: 5,760 requests/,
+		);
 
 		const c = exercise(page, 'ch39-c');
 		await c.getByRole('button', { name: 'Compare with the model answer' }).click();
@@ -127,22 +142,38 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await page.reload();
 		await ready(page);
 		await expect(progress(page)).resolves.toBe('3 of 3 done');
-		await expect(exercise(page, 'ch39-a').getByLabel('Polling is fine').isChecked()).resolves.toBe(true);
-		await expect(exercise(page, 'ch39-a').getByLabel(/Why\?/).inputValue()).resolves.toBe('Once a minute is slow enough to ask.');
-		await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe('about 28,800 requests');
-		await expect(exercise(page, 'ch39-b').locator('[data-part="feedback"]').textContent()).resolves.toBe('Correct: 28,800.');
+		await expect(exercise(page, 'ch39-a').getByLabel('Polling is fine').isChecked()).resolves.toBe(
+			true,
+		);
+		await expect(exercise(page, 'ch39-a').getByLabel(/Why\?/).inputValue()).resolves.toBe(
+			'Once a minute is slow enough to ask.',
+		);
+		await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe(
+			'about 28,800 requests',
+		);
 		await expect(
-			exercise(page, 'ch39-c').getByLabel('The server sends the instant a price changes').isChecked(),
+			exercise(page, 'ch39-b').locator('[data-part="feedback"]').textContent(),
+		).resolves.toBe('Correct: 28,800.');
+		await expect(
+			exercise(page, 'ch39-c')
+				.getByLabel('The server sends the instant a price changes')
+				.isChecked(),
 		).resolves.toBe(true);
-		await expect(exercise(page, 'ch39-c').getByText('Model answer', { exact: true }).isVisible()).resolves.toBe(true);
+		await expect(
+			exercise(page, 'ch39-c').getByText('Model answer', { exact: true }).isVisible(),
+		).resolves.toBe(true);
 
 		await page.getByRole('button', { name: 'Reset answers' }).click();
 		await expect(progress(page)).resolves.toBe('0 of 3 done');
 		await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe('');
-		await expect(exercise(page, 'ch39-c').getByText('Model answer', { exact: true }).isVisible()).resolves.toBe(false);
+		await expect(
+			exercise(page, 'ch39-c').getByText('Model answer', { exact: true }).isVisible(),
+		).resolves.toBe(false);
 		await page.getByRole('button', { name: 'Undo' }).click();
 		await expect(progress(page)).resolves.toBe('3 of 3 done');
-		await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe('about 28,800 requests');
+		await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe(
+			'about 28,800 requests',
+		);
 
 		await page.getByRole('button', { name: 'Reset answers' }).click();
 		await page.reload();
@@ -153,16 +184,26 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 	});
 
 	it('survives a corrupt saved value and a storage that refuses writes', async () => {
-		for (const raw of ['{not json', '{"version":1,"value":[1,2]}', '{"version":7,"value":{}}', '"x"']) {
+		for (const raw of [
+			'{not json',
+			'{"version":1,"value":[1,2]}',
+			'{"version":7,"value":{}}',
+			'"x"',
+		]) {
 			const { page, errors, context } = await open({}, (ctx) =>
 				ctx.addInitScript(([key, value]) => localStorage.setItem(key, value), [KEY, raw]),
 			);
 			await expect(progress(page)).resolves.toBe('0 of 3 done');
 			await answerAll(page);
 			await expect(progress(page)).resolves.toBe('3 of 3 done');
-			const stored = JSON.parse((await page.evaluate((key) => localStorage.getItem(key), KEY)) ?? 'null');
+			const stored = JSON.parse(
+				(await page.evaluate((key) => localStorage.getItem(key), KEY)) ?? 'null',
+			);
 			expect(stored.version).toBe(1);
-			expect(stored.value['ch39-b']).toMatchObject({ text: 'about 28,800 requests', correct: true });
+			expect(stored.value['ch39-b']).toMatchObject({
+				text: 'about 28,800 requests',
+				correct: true,
+			});
 			expect(errors).toEqual([]);
 			await context.close();
 		}
@@ -175,7 +216,9 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		);
 		await answerAll(page);
 		await expect(progress(page)).resolves.toBe('3 of 3 done');
-		await expect(page.locator('ch-exercises [data-part="status"]').textContent()).resolves.toMatch(/can't be saved/);
+		await expect(page.locator('ch-exercises [data-part="status"]').textContent()).resolves.toMatch(
+			/can't be saved/,
+		);
 		expect(errors).toEqual([]);
 		await context.close();
 	});
@@ -195,8 +238,12 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await page.keyboard.press('Tab'); // number answer
 		await page.keyboard.type('28.8k');
 		await page.keyboard.press('Enter');
-		await expect(exercise(page, 'ch39-b').locator('[data-part="feedback"]').textContent()).resolves.toBe('Correct: 28,800.');
-		const ring = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+		await expect(
+			exercise(page, 'ch39-b').locator('[data-part="feedback"]').textContent(),
+		).resolves.toBe('Correct: 28,800.');
+		const ring = await page.evaluate(
+			() => getComputedStyle(document.activeElement as Element).outlineStyle,
+		);
 		expect(ring).toBe('solid');
 		await expect(progress(page)).resolves.toBe('2 of 3 done');
 		await context.close();

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startSiteServer, type SiteServer } from '../../server/site-server.ts';
 import { createStreamServer, type StreamServer } from '../../server/stream-server.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
+
 // SITE_DIST lets parallel work build into its own folder (`astro build --outDir dist-x`).
 const DIST = process.env.SITE_DIST
 	? fileURLToPath(new URL(`../../${process.env.SITE_DIST}/`, import.meta.url))
@@ -16,20 +18,10 @@ const DIST = process.env.SITE_DIST
 /** The build folder the browser tests serve. */
 export const siteDist: string = DIST;
 
-/** Flags this sandbox needs; without the networking ones Chromium keeps dialling out. */
-export const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-quic',
-];
-
 function detect(): boolean {
 	const missing: string[] = [];
-	if (!existsSync(CHROMIUM_PATH)) missing.push(`Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+	if (!existsSync(CHROMIUM_PATH))
+		missing.push(`Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
 	if (!existsSync(DIST)) missing.push('the built site in dist/ (npm run build)');
 	if (missing.length === 0) return true;
 	const line = `browser tests: missing ${missing.join(' and ')}`;
@@ -70,7 +62,11 @@ export async function startSite(): Promise<SiteUnderTest> {
 
 /** Launches headless Debian Chromium with the flags this machine needs. */
 export function launchBrowser(): Promise<Browser> {
-	return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+	return chromium.launch({
+		executablePath: CHROMIUM_PATH,
+		headless: true,
+		args: [...CHROMIUM_ARGS],
+	});
 }
 
 export interface ContextOptions {
@@ -82,7 +78,10 @@ export interface ContextOptions {
 }
 
 /** A fresh context (own storage) at the given viewport and preferences. */
-export function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+export function newContext(
+	browser: Browser,
+	options: ContextOptions = {},
+): Promise<BrowserContext> {
 	return browser.newContext({
 		colorScheme: options.colorScheme ?? 'light',
 		reducedMotion: options.reducedMotion ?? 'no-preference',
@@ -117,7 +116,10 @@ export async function axeViolations(page: Page, selector?: string): Promise<AxeV
 	return page.evaluate(async (context) => {
 		// @ts-expect-error axe is injected above
 		const result = await window.axe.run(context ?? document, {
-			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+			runOnly: {
+				type: 'tag',
+				values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+			},
 		});
 		return result.violations.map(
 			(v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({

@@ -36,7 +36,10 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		await site?.close();
 	});
 
-	async function open(options: ContextOptions = {}, url = site.url + CHAPTER): Promise<{ page: Page; errors: string[] }> {
+	async function open(
+		options: ContextOptions = {},
+		url = site.url + CHAPTER,
+	): Promise<{ page: Page; errors: string[] }> {
 		const context = await newContext(browser, options);
 		contexts.push(context);
 		const page = await context.newPage();
@@ -61,9 +64,7 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 
 	/** Lines the on_tick console has printed so far. */
 	const consoleLines = (page: Page): Promise<string[]> =>
-		stream(page)
-			.locator('[data-part="console"] > div')
-			.allTextContents();
+		stream(page).locator('[data-part="console"] > div').allTextContents();
 
 	async function send(page: Page): Promise<void> {
 		await builder(page).getByRole('button', { name: 'Send to the live stream' }).click();
@@ -100,9 +101,15 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 
 		// JSON → form.
 		await editor(page).fill(
-			JSON.stringify({ action: 'unsubscribe', mode: 'depth', symbols: [{ symbol: 'SBIN', exchange: 'BSE' }] }, null, 2),
+			JSON.stringify(
+				{ action: 'unsubscribe', mode: 'depth', symbols: [{ symbol: 'SBIN', exchange: 'BSE' }] },
+				null,
+				2,
+			),
 		);
-		await expect.poll(() => builder(page).getByRole('radio', { name: 'depth' }).isChecked()).toBe(true);
+		await expect
+			.poll(() => builder(page).getByRole('radio', { name: 'depth' }).isChecked())
+			.toBe(true);
 		expect(await builder(page).getByLabel('Action').inputValue()).toBe('unsubscribe');
 		expect(await builder(page).getByLabel('Symbol 1').inputValue()).toBe('SBIN');
 		expect(await builder(page).getByLabel('Exchange 1').inputValue()).toBe('BSE');
@@ -114,10 +121,15 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 			'{\n  "action": "unsubscribe",\n  "mode": "depth",\n  "symbols": [\n    {\n      "symbol": "SBIN",\n      "exchange": "BSE"\n    }\n  ]\n}',
 		);
 		await builder(page).getByRole('tab', { name: 'On the wire' }).click();
-		const compact = '{"action":"unsubscribe","mode":"depth","symbols":[{"symbol":"SBIN","exchange":"BSE"}]}';
+		const compact =
+			'{"action":"unsubscribe","mode":"depth","symbols":[{"symbol":"SBIN","exchange":"BSE"}]}';
 		expect(await builder(page).locator('[data-part="compact"]').textContent()).toBe(compact);
-		expect(await builder(page).locator('[data-part="bytes"]').textContent()).toBe(`${compact.length} bytes`);
-		expect(await builder(page).locator('[data-part="header-hex"]').textContent()).toMatch(/^81 d6( [0-9a-f]{2}){4}$/);
+		expect(await builder(page).locator('[data-part="bytes"]').textContent()).toBe(
+			`${compact.length} bytes`,
+		);
+		expect(await builder(page).locator('[data-part="header-hex"]').textContent()).toMatch(
+			/^81 d6( [0-9a-f]{2}){4}$/,
+		);
 		expect(errors).toEqual([]);
 	});
 
@@ -140,7 +152,9 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		expect(broken.slice(0, caret).split('\n')).toHaveLength(3);
 
 		// A schema error names the field and what is allowed.
-		await editor(page).fill('{"action": "subscribe", "mode": "fast", "symbols": [{"symbol": "TCS", "exchange": "NSE"}]}');
+		await editor(page).fill(
+			'{"action": "subscribe", "mode": "fast", "symbols": [{"symbol": "TCS", "exchange": "NSE"}]}',
+		);
 		await expect.poll(() => problems.textContent()).toMatch(/mode/);
 		expect(await problems.textContent()).toMatch(/ltp|LTP/);
 		expect(await problems.textContent()).toMatch(/quote|Quote/);
@@ -162,7 +176,9 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 
 		const { page: broken } = await open({}, `${site.url}${CHAPTER}?msg=%%%not-base64`);
 		await builderReady(broken);
-		expect(await builder(broken).locator('[data-part="said"]').textContent()).toMatch(/Could not restore/);
+		expect(await builder(broken).locator('[data-part="said"]').textContent()).toMatch(
+			/Could not restore/,
+		);
 		expect(JSON.parse(await editor(broken).inputValue()).mode).toBe('ltp');
 	});
 
@@ -170,9 +186,13 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		const { page, errors } = await open();
 		await streamOpen(page);
 		const opened = Date.now();
-		await page.waitForFunction(() => document.querySelectorAll('ch-tick-stream [data-part="console"] > div').length > 0, null, {
-			timeout: 2000,
-		});
+		await page.waitForFunction(
+			() => document.querySelectorAll('ch-tick-stream [data-part="console"] > div').length > 0,
+			null,
+			{
+				timeout: 2000,
+			},
+		);
 		expect(Date.now() - opened).toBeLessThan(2000);
 		const lines = await consoleLines(page);
 		for (const line of lines) expect(line).toMatch(ON_TICK_LINE);
@@ -184,7 +204,9 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 			'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}',
 		);
 		expect(await stream(page).getAttribute('data-transport')).toBe('server');
-		expect(Number(await stream(page).locator('[data-part="received"]').textContent())).toBeGreaterThan(0);
+		expect(
+			Number(await stream(page).locator('[data-part="received"]').textContent()),
+		).toBeGreaterThan(0);
 		expect(errors).toEqual([]);
 	});
 
@@ -201,7 +223,9 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		expect(await table.getByRole('columnheader', { name: 'High' }).isVisible()).toBe(true);
 
 		// Unsubscribe TCS from both modes; its ticks stop, RELIANCE's carry on.
-		await editor(page).fill('{"action": "unsubscribe", "symbols": [{"symbol": "TCS", "exchange": "NSE", "mode": 1}, {"symbol": "TCS", "exchange": "NSE", "mode": 2}]}');
+		await editor(page).fill(
+			'{"action": "unsubscribe", "symbols": [{"symbol": "TCS", "exchange": "NSE", "mode": 1}, {"symbol": "TCS", "exchange": "NSE", "mode": 2}]}',
+		);
 		await send(page);
 		const tcsRow = table.locator('tbody tr', { hasText: 'TCS' });
 		await expect.poll(() => tcsRow.getAttribute('data-unsubscribed'), { timeout: 5000 }).toBe('');
@@ -221,18 +245,33 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		await builderReady(page);
 		await builder(page).getByRole('radio', { name: 'quote' }).check();
 		await send(page);
-		await expect.poll(() => stream(page).locator('[data-part="table"]').getAttribute('data-fields'), { timeout: 5000 }).toBe('quote');
+		await expect
+			.poll(() => stream(page).locator('[data-part="table"]').getAttribute('data-fields'), {
+				timeout: 5000,
+			})
+			.toBe('quote');
 		await stream(page).getByRole('button', { name: 'Drop the connection' }).click();
 		await page.waitForSelector('ch-tick-stream[data-state="reconnecting"]', { timeout: 5000 });
-		expect(await stream(page).locator('[data-part="state"]').textContent()).toMatch(/Reconnecting in \d+ s/);
+		expect(await stream(page).locator('[data-part="state"]').textContent()).toMatch(
+			/Reconnecting in \d+ s/,
+		);
 		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
 		// After the reconnect the page sent both subscriptions again, unasked.
 		const sent = (await stream(page).locator('.ts-frame--sent code').allTextContents()).reverse();
 		const drop = sent.findIndex((text) => text.includes('simulate_drop'));
-		const resent = sent.slice(drop + 1).map((text) => JSON.parse(text) as { action: string; mode: string });
-		expect(resent.filter((m) => m.action === 'subscribe').map((m) => m.mode).sort()).toEqual(['ltp', 'quote']);
+		const resent = sent
+			.slice(drop + 1)
+			.map((text) => JSON.parse(text) as { action: string; mode: string });
+		expect(
+			resent
+				.filter((m) => m.action === 'subscribe')
+				.map((m) => m.mode)
+				.sort(),
+		).toEqual(['ltp', 'quote']);
 		const count = (await consoleLines(page)).length;
-		await expect.poll(async () => (await consoleLines(page)).length, { timeout: 3000 }).toBeGreaterThan(count);
+		await expect
+			.poll(async () => (await consoleLines(page)).length, { timeout: 3000 })
+			.toBeGreaterThan(count);
 		expect(await stream(page).locator('[data-part="live"]').textContent()).toMatch(/Reconnected/);
 		expect(errors).toEqual([]);
 	});
@@ -243,10 +282,16 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		try {
 			const { page } = await open({}, new URL(CHAPTER, staticSite.url).href);
 			await stream(page).scrollIntoViewIfNeeded();
-			await page.waitForSelector('ch-tick-stream[data-transport="simulation"][data-state="open"]', { timeout: 10_000 });
+			await page.waitForSelector('ch-tick-stream[data-transport="simulation"][data-state="open"]', {
+				timeout: 10_000,
+			});
 			expect(await stream(page).locator('[data-part="simulated"]').isVisible()).toBe(true);
-			expect(await stream(page).locator('[data-part="simulated"]').textContent()).toMatch(/In-page simulation/);
-			await expect.poll(async () => (await consoleLines(page)).length, { timeout: 3000 }).toBeGreaterThan(0);
+			expect(await stream(page).locator('[data-part="simulated"]').textContent()).toMatch(
+				/In-page simulation/,
+			);
+			await expect
+				.poll(async () => (await consoleLines(page)).length, { timeout: 3000 })
+				.toBeGreaterThan(0);
 			for (const line of await consoleLines(page)) expect(line).toMatch(ON_TICK_LINE);
 		} finally {
 			await staticSite.close();
@@ -263,13 +308,21 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		// Tab from the editor reaches Send; Enter sends.
 		await editor(page).focus();
 		await page.keyboard.press('Tab');
-		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send to the live stream');
+		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+			'Send to the live stream',
+		);
 		await page.keyboard.press('Enter');
-		await expect.poll(() => stream(page).locator('[data-part="table"]').getAttribute('data-fields'), { timeout: 5000 }).toBe('quote');
+		await expect
+			.poll(() => stream(page).locator('[data-part="table"]').getAttribute('data-fields'), {
+				timeout: 5000,
+			})
+			.toBe('quote');
 		// The view tabs follow the arrow keys.
 		await builder(page).getByRole('tab', { name: 'Python' }).focus();
 		await page.keyboard.press('ArrowRight');
-		expect(await builder(page).getByRole('tab', { name: 'Live output' }).getAttribute('aria-selected')).toBe('true');
+		expect(
+			await builder(page).getByRole('tab', { name: 'Live output' }).getAttribute('aria-selected'),
+		).toBe('true');
 		expect(await builder(page).locator('[data-panel="output"]').isVisible()).toBe(true);
 		// Disconnect and Connect from the keyboard.
 		await stream(page).getByRole('button', { name: 'Disconnect', exact: true }).focus();
@@ -288,7 +341,9 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 			await page.waitForSelector('ch-subscribe-builder[data-highlighter="ready"]');
 			await editor(page).fill('{"action": "subscribe", "mode": ');
 			await streamOpen(page);
-			await expect.poll(async () => (await consoleLines(page)).length, { timeout: 3000 }).toBeGreaterThan(0);
+			await expect
+				.poll(async () => (await consoleLines(page)).length, { timeout: 3000 })
+				.toBeGreaterThan(0);
 			expect(await axeViolations(page, 'ch-subscribe-builder')).toEqual([]);
 			expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
 		});

@@ -1,7 +1,11 @@
 // Starts a stream server on an HTTP server at 127.0.0.1 and a port the OS picks.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createStreamServer, type StreamServer, type StreamServerOptions } from '../../server/stream-server.ts';
+import {
+	createStreamServer,
+	type StreamServer,
+	type StreamServerOptions,
+} from '../../server/stream-server.ts';
 
 export interface StreamFixture {
 	stream: StreamServer;
@@ -10,7 +14,9 @@ export interface StreamFixture {
 	close(): Promise<void>;
 }
 
-export async function startStream(options: Partial<StreamServerOptions> = {}): Promise<StreamFixture> {
+export async function startStream(
+	options: Partial<StreamServerOptions> = {},
+): Promise<StreamFixture> {
 	const stream = createStreamServer({ mount: 'standalone', ...options });
 	const http = createServer((_req, res) => res.end());
 	http.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));

@@ -6,7 +6,10 @@ export interface Recorded {
 	frames: Record<string, unknown>[];
 	ws: WebSocket;
 	/** Resolves with the first frame (already received or future) that matches. */
-	next(match: (frame: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+	next(
+		match: (frame: Record<string, unknown>) => boolean,
+		timeoutMs?: number,
+	): Promise<Record<string, unknown>>;
 	closed: Promise<{ code: number; reason: string }>;
 	send(frame: unknown): void;
 }
@@ -14,7 +17,11 @@ export interface Recorded {
 export async function connect(url: string, options: ClientOptions = {}): Promise<Recorded> {
 	const ws = new WebSocket(url, options);
 	const frames: Record<string, unknown>[] = [];
-	const waiters: Array<{ match: (f: Record<string, unknown>) => boolean; resolve: (f: Record<string, unknown>) => void; seen: number }> = [];
+	const waiters: Array<{
+		match: (f: Record<string, unknown>) => boolean;
+		resolve: (f: Record<string, unknown>) => void;
+		seen: number;
+	}> = [];
 	ws.on('message', (data) => {
 		const frame = JSON.parse(String(data)) as Record<string, unknown>;
 		frames.push(frame);
@@ -42,7 +49,15 @@ export async function connect(url: string, options: ClientOptions = {}): Promise
 			new Promise((resolve, reject) => {
 				const found = frames.find(match);
 				if (found) return resolve(found);
-				const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-3))}`)), timeoutMs);
+				const timer = setTimeout(
+					() =>
+						reject(
+							new Error(
+								`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-3))}`,
+							),
+						),
+					timeoutMs,
+				);
 				waiters.push({
 					match,
 					resolve: (frame) => {

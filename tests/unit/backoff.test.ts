@@ -34,7 +34,9 @@ describe('backoffDelayMs', () => {
 
 	it('is exactly exponential without jitter', () => {
 		const options = { baseMs: 250, maxMs: 10_000, factor: 3, jitter: 0 };
-		expect([0, 1, 2, 3, 4].map((n) => backoffDelayMs(n, 0.7, options))).toEqual([250, 750, 2250, 6750, 10000]);
+		expect([0, 1, 2, 3, 4].map((n) => backoffDelayMs(n, 0.7, options))).toEqual([
+			250, 750, 2250, 6750, 10000,
+		]);
 	});
 
 	it('spreads two clients that fail together', () => {

@@ -60,7 +60,9 @@ describe('checkNumber', () => {
 		expect(checkNumber('30000', options).status).toBe('close');
 		const minutes = checkNumber('480', options);
 		expect(minutes).toMatchObject({ status: 'wrong', value: 480 });
-		expect(minutes.status === 'wrong' && minutes.hint).toMatch(/factor of 60 \(too small\).*minutes/);
+		expect(minutes.status === 'wrong' && minutes.hint).toMatch(
+			/factor of 60 \(too small\).*minutes/,
+		);
 		const hours = checkNumber('8', options);
 		expect(hours.status === 'wrong' && hours.hint).toMatch(/3,600/);
 		const big = checkNumber('1,728,000', options);
@@ -87,19 +89,33 @@ describe('pollingCost', () => {
 			ticks: 2880,
 			webSocketBytes: 600 + 90 + 2880 * 120,
 		});
-		expect(pollingCost({ intervalSeconds: 0.1, hours: 8, tickEverySeconds: 1 })?.requests).toBe(288_000);
+		expect(pollingCost({ intervalSeconds: 0.1, hours: 8, tickEverySeconds: 1 })?.requests).toBe(
+			288_000,
+		);
 	});
 
 	it('refuses zero, negative and missing inputs', () => {
 		expect(pollingCost({ intervalSeconds: 0, hours: 8, tickEverySeconds: 1 })).toBeUndefined();
-		expect(pollingCost({ intervalSeconds: 1, hours: Number.NaN, tickEverySeconds: 1 })).toBeUndefined();
+		expect(
+			pollingCost({ intervalSeconds: 1, hours: Number.NaN, tickEverySeconds: 1 }),
+		).toBeUndefined();
 	});
 });
 
 describe('formatCount and formatBytes', () => {
 	it('writes counts and sizes as the page shows them', () => {
-		expect([0, 999, 28800, 1_728_000].map(formatCount)).toEqual(['0', '999', '28,800', '1,728,000']);
-		expect([690, 346_290, 23_040_000, 1_200_000_000].map(formatBytes)).toEqual(['690 B', '346 KB', '23 MB', '1.2 GB']);
+		expect([0, 999, 28800, 1_728_000].map(formatCount)).toEqual([
+			'0',
+			'999',
+			'28,800',
+			'1,728,000',
+		]);
+		expect([690, 346_290, 23_040_000, 1_200_000_000].map(formatBytes)).toEqual([
+			'690 B',
+			'346 KB',
+			'23 MB',
+			'1.2 GB',
+		]);
 	});
 });
 
@@ -107,7 +123,13 @@ describe('parseExerciseAnswers', () => {
 	it('keeps well-typed fields and drops the rest', () => {
 		expect(
 			parseExerciseAnswers({
-				'ch39-a': { choice: 'polling', text: 'once a minute', checked: true, correct: true, extra: 1 },
+				'ch39-a': {
+					choice: 'polling',
+					text: 'once a minute',
+					checked: true,
+					correct: true,
+					extra: 1,
+				},
 				'ch39-b': { text: 42, attempts: -1, points: [true, 'yes', false] },
 				'Bad Id': { choice: 'x' },
 				'ch39-c': 'nope',
@@ -144,8 +166,22 @@ describe('validateExerciseProps', () => {
 
 	it('accepts the chapter exercises', () => {
 		expect(validateExerciseProps(choice)).toBeUndefined();
-		expect(validateExerciseProps({ id: 'ch39-b', kind: 'number', answer: 28800, calculator: 'polling-cost' })).toBeUndefined();
-		expect(validateExerciseProps({ id: 'ch39-c', kind: 'text', model: 'Asking vs telling.', points: ['Pull vs push'] })).toBeUndefined();
+		expect(
+			validateExerciseProps({
+				id: 'ch39-b',
+				kind: 'number',
+				answer: 28800,
+				calculator: 'polling-cost',
+			}),
+		).toBeUndefined();
+		expect(
+			validateExerciseProps({
+				id: 'ch39-c',
+				kind: 'text',
+				model: 'Asking vs telling.',
+				points: ['Pull vs push'],
+			}),
+		).toBeUndefined();
 	});
 
 	it('names the prop, what it received and what is allowed', () => {
@@ -164,8 +200,13 @@ describe('validateExerciseProps', () => {
 		expect(validateExerciseProps({ kind: 'number', answer: 1 })?.message).toBe(
 			'Invalid `id` prop passed to the `<Exercise>` component: received nothing.',
 		);
-		expect(validateExerciseProps({ id: 'x', kind: 'number', answer: '28800' })?.hint).toMatch(/answer=\{28800\}/);
+		expect(validateExerciseProps({ id: 'x', kind: 'number', answer: '28800' })?.hint).toMatch(
+			/answer=\{28800\}/,
+		);
 		expect(validateExerciseProps({ id: 'x', kind: 'text' })?.message).toMatch(/`model`/);
-		expect(validateExerciseProps({ id: 'x', kind: 'text', model: 'm', calculator: 'polling-cost' })?.message).toMatch(/`calculator`/);
+		expect(
+			validateExerciseProps({ id: 'x', kind: 'text', model: 'm', calculator: 'polling-cost' })
+				?.message,
+		).toMatch(/`calculator`/);
 	});
 });

@@ -29,12 +29,15 @@ function payloadOf(length: number): Uint8Array {
 }
 
 describe('clientTextFrame', () => {
-	it.each([0, 10, 125, 126, 65535, 65536])('matches the frame ws sends for a %i-byte payload', (length) => {
-		const payload = payloadOf(length);
-		const ours = clientTextFrame(payload, MASK_KEY);
-		expect(toHex(ours.bytes.subarray(0, 20))).toBe(toHex(wsFrame(payload).subarray(0, 20)));
-		expect(Buffer.from(ours.bytes).equals(Buffer.from(wsFrame(payload)))).toBe(true);
-	});
+	it.each([0, 10, 125, 126, 65535, 65536])(
+		'matches the frame ws sends for a %i-byte payload',
+		(length) => {
+			const payload = payloadOf(length);
+			const ours = clientTextFrame(payload, MASK_KEY);
+			expect(toHex(ours.bytes.subarray(0, 20))).toBe(toHex(wsFrame(payload).subarray(0, 20)));
+			expect(Buffer.from(ours.bytes).equals(Buffer.from(wsFrame(payload)))).toBe(true);
+		},
+	);
 
 	it('uses the 7-bit length up to 125 bytes, then 16-bit, then 64-bit', () => {
 		expect(clientTextFrame(payloadOf(125), MASK_KEY).header.length).toBe(6);
@@ -46,7 +49,8 @@ describe('clientTextFrame', () => {
 	});
 
 	it("describes EX 1's frame field by field", () => {
-		const text = '{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
+		const text =
+			'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
 		const frame = clientTextFrame(utf8Bytes(text), MASK_KEY);
 		expect(frame.payloadLength).toBe(120);
 		expect(toHex(frame.header)).toBe('81 f8 37 fa 21 3d');

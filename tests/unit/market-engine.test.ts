@@ -46,13 +46,15 @@ describe('ticksBetween', () => {
 		const slice = market.ticksBetween('SBIN', 'NSE', from, to);
 		expect(slice[0]!.timeMs).toBeGreaterThan(from);
 		expect(slice.at(-1)!.timeMs).toBe(to);
-		for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.timeMs).toBeGreaterThanOrEqual(ticks[i - 1]!.timeMs);
+		for (let i = 1; i < ticks.length; i++)
+			expect(ticks[i]!.timeMs).toBeGreaterThanOrEqual(ticks[i - 1]!.timeMs);
 	});
 
 	it('gives the same ticks for one span as for the span cut in pieces', () => {
 		const whole = market.ticksBetween('INFY', 'NSE', T0, T0 + 10_000);
 		const pieces = [];
-		for (let t = T0; t < T0 + 10_000; t += 17) pieces.push(...market.ticksBetween('INFY', 'NSE', t, Math.min(t + 17, T0 + 10_000)));
+		for (let t = T0; t < T0 + 10_000; t += 17)
+			pieces.push(...market.ticksBetween('INFY', 'NSE', t, Math.min(t + 17, T0 + 10_000)));
 		expect(pieces).toEqual(whole);
 	});
 
@@ -124,7 +126,9 @@ describe('quote', () => {
 		const warm = createMarket({ seed: 39 });
 		warm.quote('SBIN', 'NSE', T0 + 1_000);
 		const at = T0 + 500_000;
-		expect(warm.quote('SBIN', 'NSE', at)).toEqual(createMarket({ seed: 39 }).quote('SBIN', 'NSE', at));
+		expect(warm.quote('SBIN', 'NSE', at)).toEqual(
+			createMarket({ seed: 39 }).quote('SBIN', 'NSE', at),
+		);
 	});
 });
 
@@ -150,6 +154,9 @@ describe('depth', () => {
 	});
 
 	it('has no order book for an index', () => {
-		expect(createMarket({ seed: 39 }).depth('NIFTY', 'NSE_INDEX', T0)).toEqual({ buy: [], sell: [] });
+		expect(createMarket({ seed: 39 }).depth('NIFTY', 'NSE_INDEX', T0)).toEqual({
+			buy: [],
+			sell: [],
+		});
 	});
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FRESHNESS_MS, createPollingEquivalent, pollingRequestsFor } from '../../src/lib/polling-equivalent.ts';
+import {
+	FRESHNESS_MS,
+	createPollingEquivalent,
+	pollingRequestsFor,
+} from '../../src/lib/polling-equivalent.ts';
 
 describe('pollingRequestsFor', () => {
 	it('asks about each symbol once per freshness window', () => {

@@ -48,7 +48,11 @@ describe('simulatePolling', () => {
 	it('reports the counters at any moment, not just the end', () => {
 		const sim = simulatePolling({ ticks: SEED_TICKS, pollMs: 1000, untilMs: 2000 });
 		expect(sim.summaryAt(0)).toMatchObject({ requestsSent: 1, emptyReplies: 1, ticksMissed: 0 });
-		expect(sim.summaryAt(699)).toMatchObject({ ticksMissed: 0, pollingStalenessMs: 399, serverLtp: 1313.6 });
+		expect(sim.summaryAt(699)).toMatchObject({
+			ticksMissed: 0,
+			pollingStalenessMs: 399,
+			serverLtp: 1313.6,
+		});
 		// Tick 0 becomes "missed" the moment tick 1 replaces it.
 		expect(sim.summaryAt(700)).toMatchObject({ ticksMissed: 1, pollingStalenessMs: 400 });
 		expect(sim.summaryAt(1500)).toMatchObject({
@@ -84,9 +88,18 @@ describe('simulatePolling', () => {
 	});
 
 	it('answers overlapping polls with what your code knew when it asked', () => {
-		const sim = simulatePolling({ ticks: [{ timeMs: 50, ltp: 1313.6 }], pollMs: 100, latencyMs: 150, untilMs: 300 });
+		const sim = simulatePolling({
+			ticks: [{ timeMs: 50, ltp: 1313.6 }],
+			pollMs: 100,
+			latencyMs: 150,
+			untilMs: 300,
+		});
 		expect(sim.polls.map((p) => p.news)).toEqual([true, true, true, false]);
-		expect(sim.summaryAt(300)).toMatchObject({ requestsSent: 4, repliesReceived: 1, priceReplies: 1 });
+		expect(sim.summaryAt(300)).toMatchObject({
+			requestsSent: 4,
+			repliesReceived: 1,
+			priceReplies: 1,
+		});
 	});
 
 	it('misses more ticks and waits longer with a slower poll', () => {

@@ -68,9 +68,23 @@ describe('validateClientMessage', () => {
 	it('accepts every frame the new SDK sends (spec §11)', () => {
 		const frames = [
 			{ action: 'authenticate', api_key: 'k' },
-			{ action: 'subscribe', symbols: [{ symbol: 'RELIANCE', exchange: 'NSE' }, { symbol: 'TCS', exchange: 'NSE' }], mode: 1, depth: 5 },
+			{
+				action: 'subscribe',
+				symbols: [
+					{ symbol: 'RELIANCE', exchange: 'NSE' },
+					{ symbol: 'TCS', exchange: 'NSE' },
+				],
+				mode: 1,
+				depth: 5,
+			},
 			{ action: 'subscribe', symbols: [{ symbol: 'SBIN', exchange: 'NSE' }], mode: 3, depth: 5 },
-			{ action: 'unsubscribe', symbols: [{ symbol: 'RELIANCE', exchange: 'NSE', mode: 1 }, { symbol: 'TCS', exchange: 'NSE', mode: 1 }] },
+			{
+				action: 'unsubscribe',
+				symbols: [
+					{ symbol: 'RELIANCE', exchange: 'NSE', mode: 1 },
+					{ symbol: 'TCS', exchange: 'NSE', mode: 1 },
+				],
+			},
 		];
 		for (const frame of frames) expect(validateClientMessage(frame).ok).toBe(true);
 		const unsubscribe = validateClientMessage(frames[3]);
@@ -84,15 +98,29 @@ describe('validateClientMessage', () => {
 	});
 
 	it('accepts the old SDK’s one-symbol frames', () => {
-		const result = validateClientMessage({ action: 'subscribe', symbol: 'RELIANCE', exchange: 'NSE', mode: 1, depth: 5 });
+		const result = validateClientMessage({
+			action: 'subscribe',
+			symbol: 'RELIANCE',
+			exchange: 'NSE',
+			mode: 1,
+			depth: 5,
+		});
 		expect(result.ok && result.request).toEqual({
 			action: 'subscribe',
 			mode: 1,
 			depth: 5,
 			instruments: [{ symbol: 'RELIANCE', exchange: 'NSE' }],
 		});
-		const off = validateClientMessage({ action: 'unsubscribe', symbol: 'RELIANCE', exchange: 'NSE', mode: 1 });
-		expect(off.ok && off.request).toEqual({ action: 'unsubscribe', instruments: [{ symbol: 'RELIANCE', exchange: 'NSE', mode: 1 }] });
+		const off = validateClientMessage({
+			action: 'unsubscribe',
+			symbol: 'RELIANCE',
+			exchange: 'NSE',
+			mode: 1,
+		});
+		expect(off.ok && off.request).toEqual({
+			action: 'unsubscribe',
+			instruments: [{ symbol: 'RELIANCE', exchange: 'NSE', mode: 1 }],
+		});
 	});
 
 	it('reads `type` when `action` is missing, and `apikey` as the key', () => {
@@ -101,7 +129,12 @@ describe('validateClientMessage', () => {
 	});
 
 	it('defaults a missing mode to Quote and echoes request_id', () => {
-		const result = validateClientMessage({ action: 'subscribe', symbol: 'TCS', exchange: 'NSE', request_id: 'r1' });
+		const result = validateClientMessage({
+			action: 'subscribe',
+			symbol: 'TCS',
+			exchange: 'NSE',
+			request_id: 'r1',
+		});
 		expect(result.ok && result.request).toMatchObject({ mode: 2, requestId: 'r1' });
 	});
 
@@ -137,7 +170,13 @@ describe('validateClientMessage', () => {
 
 	it('points at the exact entry and field of a bad exchange, and suggests capitals', () => {
 		const issue = firstIssue(
-			validateClientMessage({ ...CHAPTER_MESSAGE, symbols: [{ symbol: 'RELIANCE', exchange: 'NSE' }, { symbol: 'TCS', exchange: 'nse' }] }),
+			validateClientMessage({
+				...CHAPTER_MESSAGE,
+				symbols: [
+					{ symbol: 'RELIANCE', exchange: 'NSE' },
+					{ symbol: 'TCS', exchange: 'nse' },
+				],
+			}),
 		);
 		expect(issue.path).toBe('symbols[1].exchange');
 		expect(issue.code).toBe('INVALID_PARAMETERS');
@@ -145,7 +184,9 @@ describe('validateClientMessage', () => {
 	});
 
 	it('refuses a string where the symbols list belongs, without a server error', () => {
-		const issue = firstIssue(validateClientMessage({ action: 'subscribe', mode: 1, symbols: 'RELIANCE' }));
+		const issue = firstIssue(
+			validateClientMessage({ action: 'subscribe', mode: 1, symbols: 'RELIANCE' }),
+		);
 		expect(issue).toMatchObject({ code: 'INVALID_PARAMETERS', path: 'symbols' });
 	});
 
@@ -161,7 +202,11 @@ describe('validateClientMessage', () => {
 	});
 
 	it('skips entries without symbol or exchange with a warning, as the real server skips them', () => {
-		const result = validateClientMessage({ action: 'subscribe', mode: 1, symbols: [{ symbol: 'TCS' }, { symbol: 'INFY', exchange: 'NSE' }] });
+		const result = validateClientMessage({
+			action: 'subscribe',
+			mode: 1,
+			symbols: [{ symbol: 'TCS' }, { symbol: 'INFY', exchange: 'NSE' }],
+		});
 		expect(result.ok).toBe(true);
 		if (!result.ok) return;
 		expect(result.request).toMatchObject({ instruments: [{ symbol: 'INFY', exchange: 'NSE' }] });
@@ -207,7 +252,19 @@ describe('marketDataPayload', () => {
 
 	it('gives Quote data with every field the SDK reads', () => {
 		const data = marketDataPayload(market, instrument, 2, tick);
-		for (const key of ['open', 'high', 'low', 'close', 'ltp', 'volume', 'last_trade_quantity', 'avg_trade_price', 'change', 'change_percent', 'timestamp']) {
+		for (const key of [
+			'open',
+			'high',
+			'low',
+			'close',
+			'ltp',
+			'volume',
+			'last_trade_quantity',
+			'avg_trade_price',
+			'change',
+			'change_percent',
+			'timestamp',
+		]) {
 			expect(data).toHaveProperty(key);
 		}
 	});
@@ -222,9 +279,19 @@ describe('marketDataPayload', () => {
 
 describe('parseServerFrame', () => {
 	it('reads market data, acks and errors, and ignores anything else', () => {
-		expect(parseServerFrame('{"type":"market_data","symbol":"A","exchange":"NSE","mode":1,"data":{"ltp":1}}')).toMatchObject({ type: 'market_data' });
-		expect(parseServerFrame('{"status":"error","code":"INVALID_JSON","message":"x"}')).toMatchObject({ code: 'INVALID_JSON' });
-		expect(parseServerFrame('{"type":"market_data","symbol":"A","exchange":"NSE","mode":1,"data":{"ltp":"1"}}')).toBeUndefined();
+		expect(
+			parseServerFrame(
+				'{"type":"market_data","symbol":"A","exchange":"NSE","mode":1,"data":{"ltp":1}}',
+			),
+		).toMatchObject({ type: 'market_data' });
+		expect(
+			parseServerFrame('{"status":"error","code":"INVALID_JSON","message":"x"}'),
+		).toMatchObject({ code: 'INVALID_JSON' });
+		expect(
+			parseServerFrame(
+				'{"type":"market_data","symbol":"A","exchange":"NSE","mode":1,"data":{"ltp":"1"}}',
+			),
+		).toBeUndefined();
 		expect(parseServerFrame('[1]')).toBeUndefined();
 		expect(parseServerFrame('not json')).toBeUndefined();
 	});

@@ -3,8 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { onTickLine, pythonFloatRepr } from '../../src/lib/py-float.ts';
 
 const CASES = [
-	1313.6, 1313, 1313.65, 0.1 + 0.2, 24350.15, 812.35, 0.05, 1e-4, 1e-5, 0.000123, 1e15, 1e16, 1.5e16, 123456789012345680,
-	1e22, -2.5, -0, 0, 5e-324, 1.7976931348623157e308, 100, 0.5,
+	1313.6,
+	1313,
+	1313.65,
+	0.1 + 0.2,
+	24350.15,
+	812.35,
+	0.05,
+	1e-4,
+	1e-5,
+	0.000123,
+	1e15,
+	1e16,
+	1.5e16,
+	123456789012345680,
+	1e22,
+	-2.5,
+	-0,
+	0,
+	5e-324,
+	1.7976931348623157e308,
+	100,
+	0.5,
 ];
 
 function hasPython(): boolean {
@@ -33,12 +53,19 @@ describe('pythonFloatRepr', () => {
 	});
 
 	it('spells the special values as Python does', () => {
-		expect([Number.NaN, Infinity, -Infinity, -0].map(pythonFloatRepr)).toEqual(['nan', 'inf', '-inf', '-0.0']);
+		expect([Number.NaN, Infinity, -Infinity, -0].map(pythonFloatRepr)).toEqual([
+			'nan',
+			'inf',
+			'-inf',
+			'-0.0',
+		]);
 	});
 
 	it.skipIf(!hasPython())('matches python3 for every case', () => {
 		const script = `import sys\nfor line in sys.stdin.read().split():\n    print(repr(float(line)))`;
-		const input = CASES.map((value) => (Object.is(value, -0) ? '-0.0' : value.toExponential())).join('\n');
+		const input = CASES.map((value) =>
+			Object.is(value, -0) ? '-0.0' : value.toExponential(),
+		).join('\n');
 		const python = execFileSync('python3', ['-c', script], { input }).toString().trim().split('\n');
 		expect(CASES.map(pythonFloatRepr)).toEqual(python);
 	});

@@ -15,8 +15,14 @@ import {
 const CASES: string[] = JSON.parse(
 	readFileSync(new URL('../fixtures/python/tricky-messages.json', import.meta.url), 'utf8'),
 );
-const EX1_OUTPUT = readFileSync(new URL('../../content/code/ch39/01_subscribe_message.out.txt', import.meta.url), 'utf8');
-const EX1_SOURCE = readFileSync(new URL('../../content/code/ch39/01_subscribe_message.py', import.meta.url), 'utf8');
+const EX1_OUTPUT = readFileSync(
+	new URL('../../content/code/ch39/01_subscribe_message.out.txt', import.meta.url),
+	'utf8',
+);
+const EX1_SOURCE = readFileSync(
+	new URL('../../content/code/ch39/01_subscribe_message.py', import.meta.url),
+	'utf8',
+);
 
 function node(text: string): JsonNode {
 	const parsed = parseJson(text);
@@ -26,7 +32,8 @@ function node(text: string): JsonNode {
 
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 const hasPython = python.status === 0;
-if (!hasPython) console.warn('py-render: python3 not found; the comparisons with real Python are skipped.');
+if (!hasPython)
+	console.warn('py-render: python3 not found; the comparisons with real Python are skipped.');
 
 /** Runs one Python script that reads JSON from stdin and prints JSON (ASCII-only) to stdout. */
 function runPython(script: string, input: unknown): unknown {
@@ -61,7 +68,9 @@ describe('pythonFloatRepr', () => {
 
 describe('jsonDumps', () => {
 	it("prints EX 1's message exactly as the chapter's Live output", () => {
-		const ex1 = node('{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}');
+		const ex1 = node(
+			'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}',
+		);
 		expect(jsonDumps(ex1, { indent: 2 }) + '\n').toBe(EX1_OUTPUT);
 	});
 
@@ -70,7 +79,9 @@ describe('jsonDumps', () => {
 	});
 
 	it('writes empty containers as {} and [] even when indenting', () => {
-		expect(jsonDumps(node('{"a": {}, "b": [[]]}'), { indent: 2 })).toBe('{\n  "a": {},\n  "b": [\n    []\n  ]\n}');
+		expect(jsonDumps(node('{"a": {}, "b": [[]]}'), { indent: 2 })).toBe(
+			'{\n  "a": {},\n  "b": [\n    []\n  ]\n}',
+		);
 	});
 
 	it('escapes non-ASCII as lower-case \\u escapes, astral characters as surrogate pairs', () => {
@@ -119,7 +130,12 @@ describe('toPythonLiteral', () => {
 describe.skipIf(!hasPython)('against real python3', () => {
 	const ours = CASES.map((text) => {
 		const n = node(text);
-		return { indented: jsonDumps(n, { indent: 2 }), plain: jsonDumps(n), compact: compactJson(n), program: toPythonProgram(n) };
+		return {
+			indented: jsonDumps(n, { indent: 2 }),
+			plain: jsonDumps(n),
+			compact: compactJson(n),
+			program: toPythonProgram(n),
+		};
 	});
 
 	it('json.dumps(indent=2) and json.dumps() match byte for byte on every tricky case', () => {

@@ -25,7 +25,9 @@ describe('sparklinePath', () => {
 
 	it('stays inside the box for sixty points', () => {
 		const prices = Array.from({ length: 60 }, (_, i) => 1000 + Math.sin(i) * 5);
-		const numbers = sparklinePath(prices, BOX).match(/-?\d+(\.\d+)?/g)!.map(Number);
+		const numbers = sparklinePath(prices, BOX)
+			.match(/-?\d+(\.\d+)?/g)!
+			.map(Number);
 		for (let i = 0; i < numbers.length; i += 2) {
 			expect(numbers[i]).toBeGreaterThanOrEqual(0);
 			expect(numbers[i]).toBeLessThanOrEqual(60);

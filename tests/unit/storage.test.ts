@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createVersionedStore } from '../../src/client/storage.client.ts';
 
 /** A Storage backed by a Map; `quota` makes setItem throw like a full localStorage. */
-function fakeStorage(options: { quota?: boolean; failReads?: boolean } = {}): Storage & { map: Map<string, string> } {
+function fakeStorage(
+	options: { quota?: boolean; failReads?: boolean } = {},
+): Storage & { map: Map<string, string> } {
 	const map = new Map<string, string>();
 	return {
 		map,
@@ -56,7 +58,13 @@ describe('createVersionedStore', () => {
 	it('falls back on corrupt JSON, a wrong version and a value its parser rejects', () => {
 		const storage = fakeStorage();
 		const store = storeOn(storage);
-		for (const raw of ['{not json', 'null', '42', '{"version":2,"value":{"count":5}}', '{"version":1,"value":{"count":"5"}}']) {
+		for (const raw of [
+			'{not json',
+			'null',
+			'42',
+			'{"version":2,"value":{"count":5}}',
+			'{"version":1,"value":{"count":"5"}}',
+		]) {
 			storage.map.set('ch39:test:v1', raw);
 			expect(store.read()).toEqual({ count: 0 });
 		}

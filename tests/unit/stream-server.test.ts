@@ -28,21 +28,54 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		fixture = await startStream();
 		const client = await connect(fixture.url);
 		client.send({ action: 'authenticate', api_key: 'demo' });
-		expect(await client.next((f) => f.type === 'auth')).toMatchObject({ status: 'success', broker: 'mock' });
-		client.send({ action: 'subscribe', symbols: [{ symbol: 'RELIANCE', exchange: 'NSE' }, { symbol: 'TCS', exchange: 'NSE' }], mode: 1, depth: 5 });
-		client.send({ action: 'subscribe', symbols: [{ symbol: 'INFY', exchange: 'NSE' }], mode: 2, depth: 5 });
-		client.send({ action: 'subscribe', symbols: [{ symbol: 'SBIN', exchange: 'NSE' }], mode: 3, depth: 5 });
+		expect(await client.next((f) => f.type === 'auth')).toMatchObject({
+			status: 'success',
+			broker: 'mock',
+		});
+		client.send({
+			action: 'subscribe',
+			symbols: [
+				{ symbol: 'RELIANCE', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'NSE' },
+			],
+			mode: 1,
+			depth: 5,
+		});
+		client.send({
+			action: 'subscribe',
+			symbols: [{ symbol: 'INFY', exchange: 'NSE' }],
+			mode: 2,
+			depth: 5,
+		});
+		client.send({
+			action: 'subscribe',
+			symbols: [{ symbol: 'SBIN', exchange: 'NSE' }],
+			mode: 3,
+			depth: 5,
+		});
 		const ltp = await client.next(isTick('RELIANCE', 1));
-		expect(ltp).toMatchObject({ exchange: 'NSE', mode: 1, broker: 'mock', data: { symbol: 'RELIANCE', mode: 1 } });
+		expect(ltp).toMatchObject({
+			exchange: 'NSE',
+			mode: 1,
+			broker: 'mock',
+			data: { symbol: 'RELIANCE', mode: 1 },
+		});
 		expect(typeof (ltp.data as { ltp: unknown }).ltp).toBe('number');
-		expect(await client.next(isTick('INFY', 2))).toMatchObject({ data: { volume: expect.any(Number), change_percent: expect.any(Number) } });
-		const depth = (await client.next(isTick('SBIN', 3))).data as { depth: { buy: unknown[]; sell: unknown[] } };
+		expect(await client.next(isTick('INFY', 2))).toMatchObject({
+			data: { volume: expect.any(Number), change_percent: expect.any(Number) },
+		});
+		const depth = (await client.next(isTick('SBIN', 3))).data as {
+			depth: { buy: unknown[]; sell: unknown[] };
+		};
 		expect(depth.depth.buy).toHaveLength(5);
 		client.send({ action: 'unsubscribe', symbols: [{ symbol: 'INFY', exchange: 'NSE', mode: 2 }] });
 		await client.next((f) => f.type === 'unsubscribe');
 		const count = client.frames.filter(isTick('INFY')).length;
 		await client.next(isTick('SBIN', 3));
-		await client.next((f) => isTick('RELIANCE')(f) && client.frames.indexOf(f) > client.frames.length - 2, 5000);
+		await client.next(
+			(f) => isTick('RELIANCE')(f) && client.frames.indexOf(f) > client.frames.length - 2,
+			5000,
+		);
 		expect(client.frames.filter(isTick('INFY')).length).toBe(count);
 		client.ws.close();
 	});
@@ -57,7 +90,9 @@ describe('standalone mount (OpenAlgo rules)', () => {
 			message: 'You must authenticate first',
 		});
 		client.send({ action: 'authenticate', api_key: 'nope' });
-		expect(await client.next((f) => f.code === 'AUTHENTICATION_ERROR')).toMatchObject({ message: 'Invalid API key' });
+		expect(await client.next((f) => f.code === 'AUTHENTICATION_ERROR')).toMatchObject({
+			message: 'Invalid API key',
+		});
 		client.send({ action: 'authenticate', api_key: 'secret' });
 		await client.next((f) => f.type === 'auth');
 		client.ws.close();
@@ -88,7 +123,10 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		fixture = await startStream();
 		const client = await connect(fixture.url);
 		client.send({ action: 'simulate_drop' });
-		expect(await client.next((f) => f.status === 'error')).toMatchObject({ code: 'INVALID_ACTION', message: 'Invalid action: simulate_drop' });
+		expect(await client.next((f) => f.status === 'error')).toMatchObject({
+			code: 'INVALID_ACTION',
+			message: 'Invalid action: simulate_drop',
+		});
 		client.ws.close();
 	});
 
@@ -107,7 +145,9 @@ describe('standalone mount (OpenAlgo rules)', () => {
 	});
 
 	it('rate-limits a flood with one RATE_LIMITED notice, then closes it with 1008', async () => {
-		fixture = await startStream({ limits: { messagesPerSecond: 5, messageBurst: 5, floodCloseAfter: 50 } });
+		fixture = await startStream({
+			limits: { messagesPerSecond: 5, messageBurst: 5, floodCloseAfter: 50 },
+		});
 		const client = await connect(fixture.url);
 		for (let i = 0; i < 100; i++) client.send({ action: 'ping', _pingId: i });
 		const closed = await client.closed;
@@ -120,10 +160,22 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		fixture = await startStream({ limits: { maxSymbolsPerConnection: 2 } });
 		const client = await connect(fixture.url);
 		client.send({ action: 'authenticate', api_key: 'demo' });
-		client.send({ action: 'subscribe', mode: 1, symbols: [{ symbol: 'A', exchange: 'NSE' }, { symbol: 'B', exchange: 'NSE' }, { symbol: 'C', exchange: 'NSE' }] });
+		client.send({
+			action: 'subscribe',
+			mode: 1,
+			symbols: [
+				{ symbol: 'A', exchange: 'NSE' },
+				{ symbol: 'B', exchange: 'NSE' },
+				{ symbol: 'C', exchange: 'NSE' },
+			],
+		});
 		expect(await client.next((f) => f.type === 'subscribe')).toMatchObject({
 			status: 'partial',
-			subscriptions: [{ status: 'success' }, { status: 'success' }, { symbol: 'C', status: 'error' }],
+			subscriptions: [
+				{ status: 'success' },
+				{ status: 'success' },
+				{ symbol: 'C', status: 'error' },
+			],
 		});
 		client.ws.close();
 	});
@@ -152,21 +204,33 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		fixture = await startStream({ rateMultiplier: 1000, limits: { slowReaderBytes: 1 } });
 		const client = await connect(fixture.url);
 		client.send({ action: 'authenticate', api_key: 'demo' });
-		const all = ['RELIANCE', 'TCS', 'INFY', 'HDFCBANK', 'SBIN'].map((symbol) => ({ symbol, exchange: 'NSE' }));
+		const all = ['RELIANCE', 'TCS', 'INFY', 'HDFCBANK', 'SBIN'].map((symbol) => ({
+			symbol,
+			exchange: 'NSE',
+		}));
 		client.send({ action: 'subscribe', mode: 1, symbols: all });
 		await client.next(isTick('RELIANCE'));
 		// Stop reading: the kernel buffers fill, ws's bufferedAmount grows, conflation starts.
 		(client.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-		await expect.poll(() => fixture!.stream.stats().framesConflated, { timeout: 10_000 }).toBeGreaterThan(20);
+		await expect
+			.poll(() => fixture!.stream.stats().framesConflated, { timeout: 10_000 })
+			.toBeGreaterThan(20);
 		(client.ws as unknown as { _socket: { resume(): void } })._socket.resume();
 		const received = client.frames.length;
-		await client.next((f) => isTick('RELIANCE')(f) && client.frames.indexOf(f) > received + 2, 10_000);
+		await client.next(
+			(f) => isTick('RELIANCE')(f) && client.frames.indexOf(f) > received + 2,
+			10_000,
+		);
 		client.ws.close();
 	});
 
 	it('shuts down with 1001 for every client, promptly', async () => {
 		fixture = await startStream();
-		const clients = await Promise.all([connect(fixture.url), connect(fixture.url), connect(fixture.url)]);
+		const clients = await Promise.all([
+			connect(fixture.url),
+			connect(fixture.url),
+			connect(fixture.url),
+		]);
 		const started = Date.now();
 		await fixture.close();
 		fixture = undefined;
@@ -182,7 +246,10 @@ describe('site mount (the page’s /stream)', () => {
 		client.send(CHAPTER);
 		expect(await client.next((f) => f.type === 'subscribe')).toMatchObject({
 			status: 'success',
-			subscriptions: [{ symbol: 'RELIANCE', mode: 'LTP' }, { symbol: 'TCS', mode: 'LTP' }],
+			subscriptions: [
+				{ symbol: 'RELIANCE', mode: 'LTP' },
+				{ symbol: 'TCS', mode: 'LTP' },
+			],
 		});
 		await client.next(isTick('RELIANCE', 1));
 		await client.next(isTick('TCS', 1));
@@ -206,10 +273,22 @@ describe('site mount (the page’s /stream)', () => {
 	it('sends 100 concurrent clients the same prices for a symbol', async () => {
 		fixture = await startStream({ mount: 'site' });
 		const clients = await Promise.all(Array.from({ length: 100 }, () => connect(fixture!.url)));
-		for (const client of clients) client.send({ ...CHAPTER, symbols: [{ symbol: 'SBIN', exchange: 'NSE' }] });
-		await Promise.all(clients.map((client) => client.next((f) => isTick('SBIN')(f) && client.frames.filter(isTick('SBIN')).length >= 3, 10_000)));
+		for (const client of clients)
+			client.send({ ...CHAPTER, symbols: [{ symbol: 'SBIN', exchange: 'NSE' }] });
+		await Promise.all(
+			clients.map((client) =>
+				client.next(
+					(f) => isTick('SBIN')(f) && client.frames.filter(isTick('SBIN')).length >= 3,
+					10_000,
+				),
+			),
+		);
 		// Compare the ticks all clients saw after the last one subscribed.
-		const latestFirst = Math.max(...clients.map((c) => (c.frames.find(isTick('SBIN'))!.data as { timestamp: number }).timestamp));
+		const latestFirst = Math.max(
+			...clients.map(
+				(c) => (c.frames.find(isTick('SBIN'))!.data as { timestamp: number }).timestamp,
+			),
+		);
 		const seen = clients.map((c) =>
 			c.frames
 				.filter(isTick('SBIN'))
@@ -240,7 +319,9 @@ describe('determinism across processes', () => {
 	it('gives identical prices from two separate server processes', async () => {
 		const cli = fileURLToPath(new URL('../../server/cli.ts', import.meta.url));
 		const start = async () => {
-			const child = spawn(process.execPath, [cli, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+			const child = spawn(process.execPath, [cli, '--port', '0'], {
+				stdio: ['ignore', 'pipe', 'inherit'],
+			});
 			let output = '';
 			child.stdout.setEncoding('utf8');
 			while (!/ws:\/\/[\d.]+:\d+/.test(output)) {
@@ -254,10 +335,22 @@ describe('determinism across processes', () => {
 			const ticks = async (url: string) => {
 				const client = await connect(url);
 				client.send({ action: 'authenticate', api_key: 'demo' });
-				client.send({ action: 'subscribe', mode: 1, symbols: [{ symbol: 'RELIANCE', exchange: 'NSE' }, { symbol: 'SBIN', exchange: 'NSE' }] });
-				await client.next(() => client.frames.filter((f) => f.type === 'market_data').length >= 8, 10_000);
+				client.send({
+					action: 'subscribe',
+					mode: 1,
+					symbols: [
+						{ symbol: 'RELIANCE', exchange: 'NSE' },
+						{ symbol: 'SBIN', exchange: 'NSE' },
+					],
+				});
+				await client.next(
+					() => client.frames.filter((f) => f.type === 'market_data').length >= 8,
+					10_000,
+				);
 				client.ws.close();
-				return client.frames.filter((f) => f.type === 'market_data').map((f) => f.data as { timestamp: number; ltp: number; symbol: string });
+				return client.frames
+					.filter((f) => f.type === 'market_data')
+					.map((f) => f.data as { timestamp: number; ltp: number; symbol: string });
 			};
 			const [a, b] = await Promise.all([ticks(one.url), ticks(two.url)]);
 			const byTime = new Map(a.map((d) => [`${d.symbol}@${d.timestamp}`, d.ltp]));

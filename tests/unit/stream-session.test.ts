@@ -13,7 +13,12 @@ const CHAPTER = JSON.stringify({
 });
 
 function session(options: Partial<StreamSessionOptions> = {}): StreamSession {
-	return new StreamSession({ market: createMarket({ seed: 39 }), implicitAuth: false, maxSymbols: 100, ...options });
+	return new StreamSession({
+		market: createMarket({ seed: 39 }),
+		implicitAuth: false,
+		maxSymbols: 100,
+		...options,
+	});
 }
 
 describe('StreamSession#receive', () => {
@@ -30,8 +35,22 @@ describe('StreamSession#receive', () => {
 				type: 'subscribe',
 				status: 'success',
 				subscriptions: [
-					{ symbol: 'RELIANCE', exchange: 'NSE', status: 'success', mode: 'LTP', depth: 5, broker: 'mock' },
-					{ symbol: 'TCS', exchange: 'NSE', status: 'success', mode: 'LTP', depth: 5, broker: 'mock' },
+					{
+						symbol: 'RELIANCE',
+						exchange: 'NSE',
+						status: 'success',
+						mode: 'LTP',
+						depth: 5,
+						broker: 'mock',
+					},
+					{
+						symbol: 'TCS',
+						exchange: 'NSE',
+						status: 'success',
+						mode: 'LTP',
+						depth: 5,
+						broker: 'mock',
+					},
 				],
 				message: 'Subscription processing complete',
 				broker: 'mock',
@@ -41,13 +60,17 @@ describe('StreamSession#receive', () => {
 	});
 
 	it('authenticates any key in demo mode and only the configured key otherwise', () => {
-		expect(session().receive('{"action":"authenticate","api_key":"anything"}', NOW)[0]).toMatchObject({ type: 'auth', status: 'success' });
+		expect(
+			session().receive('{"action":"authenticate","api_key":"anything"}', NOW)[0],
+		).toMatchObject({ type: 'auth', status: 'success' });
 		const strict = session({ apiKey: 'right' });
 		expect(strict.receive('{"action":"authenticate","api_key":"wrong"}', NOW)).toEqual([
 			{ status: 'error', code: 'AUTHENTICATION_ERROR', message: 'Invalid API key' },
 		]);
 		expect(strict.authenticated).toBe(false);
-		expect(strict.receive('{"action":"authenticate","api_key":"right"}', NOW)[0]).toMatchObject({ type: 'auth' });
+		expect(strict.receive('{"action":"authenticate","api_key":"right"}', NOW)[0]).toMatchObject({
+			type: 'auth',
+		});
 	});
 
 	it('answers ping before authentication and echoes the client fields', () => {
@@ -66,9 +89,20 @@ describe('StreamSession#receive', () => {
 	it('removes only the (symbol, exchange, mode) named by unsubscribe', () => {
 		const s = session({ implicitAuth: true });
 		s.receive(CHAPTER, NOW);
-		s.receive('{"action":"subscribe","mode":"quote","symbols":[{"symbol":"TCS","exchange":"NSE"}]}', NOW);
-		const [ack] = s.receive('{"action":"unsubscribe","mode":"ltp","symbols":[{"symbol":"TCS","exchange":"NSE"}]}', NOW);
-		expect(ack).toMatchObject({ type: 'unsubscribe', status: 'success', successful: [{ symbol: 'TCS' }], failed: [] });
+		s.receive(
+			'{"action":"subscribe","mode":"quote","symbols":[{"symbol":"TCS","exchange":"NSE"}]}',
+			NOW,
+		);
+		const [ack] = s.receive(
+			'{"action":"unsubscribe","mode":"ltp","symbols":[{"symbol":"TCS","exchange":"NSE"}]}',
+			NOW,
+		);
+		expect(ack).toMatchObject({
+			type: 'unsubscribe',
+			status: 'success',
+			successful: [{ symbol: 'TCS' }],
+			failed: [],
+		});
 		expect(s.subscriptions().map((x) => `${x.symbol}:${x.mode}`)).toEqual(['RELIANCE:1', 'TCS:2']);
 	});
 
@@ -76,7 +110,10 @@ describe('StreamSession#receive', () => {
 		const s = session({ implicitAuth: true });
 		s.receive(CHAPTER, NOW);
 		const [ack] = s.receive('{"action":"unsubscribe_all"}', NOW);
-		expect(ack).toMatchObject({ status: 'success', successful: [{ symbol: 'RELIANCE' }, { symbol: 'TCS' }] });
+		expect(ack).toMatchObject({
+			status: 'success',
+			successful: [{ symbol: 'RELIANCE' }, { symbol: 'TCS' }],
+		});
 		expect(s.subscriptions()).toEqual([]);
 	});
 
@@ -85,14 +122,21 @@ describe('StreamSession#receive', () => {
 		const [ack] = s.receive(CHAPTER, NOW);
 		expect(ack).toMatchObject({
 			status: 'partial',
-			subscriptions: [{ symbol: 'RELIANCE', status: 'success' }, { symbol: 'TCS', status: 'error' }],
+			subscriptions: [
+				{ symbol: 'RELIANCE', status: 'success' },
+				{ symbol: 'TCS', status: 'error' },
+			],
 		});
 	});
 
 	it('answers an unknown verb and bad JSON with OpenAlgo errors and keeps going', () => {
 		const s = session({ implicitAuth: true });
-		expect(s.receive('{"action":"hello"}', NOW)).toEqual([{ status: 'error', code: 'INVALID_ACTION', message: 'Invalid action: hello' }]);
-		expect(s.receive('{oops', NOW)).toEqual([{ status: 'error', code: 'INVALID_JSON', message: 'Invalid JSON message' }]);
+		expect(s.receive('{"action":"hello"}', NOW)).toEqual([
+			{ status: 'error', code: 'INVALID_ACTION', message: 'Invalid action: hello' },
+		]);
+		expect(s.receive('{oops', NOW)).toEqual([
+			{ status: 'error', code: 'INVALID_JSON', message: 'Invalid JSON message' },
+		]);
 		expect(s.receive(CHAPTER, NOW)[0]).toMatchObject({ type: 'subscribe', status: 'success' });
 	});
 
@@ -101,7 +145,9 @@ describe('StreamSession#receive', () => {
 			drop: false,
 			frames: [{ code: 'INVALID_ACTION' }],
 		});
-		expect(session({ allowSimulateDrop: true }).handle('{"action":"simulate_drop"}', NOW)).toMatchObject({ drop: true, frames: [] });
+		expect(
+			session({ allowSimulateDrop: true }).handle('{"action":"simulate_drop"}', NOW),
+		).toMatchObject({ drop: true, frames: [] });
 	});
 });
 
@@ -115,7 +161,8 @@ describe('StreamSession#marketDataBetween', () => {
 		const reliance = market.ticksBetween('RELIANCE', 'NSE', NOW, NOW + 5_000);
 		const tcs = market.ticksBetween('TCS', 'NSE', NOW, NOW + 5_000);
 		expect(due).toHaveLength(reliance.length * 2 + tcs.length);
-		for (let i = 1; i < due.length; i++) expect(due[i]!.timeMs).toBeGreaterThanOrEqual(due[i - 1]!.timeMs);
+		for (let i = 1; i < due.length; i++)
+			expect(due[i]!.timeMs).toBeGreaterThanOrEqual(due[i - 1]!.timeMs);
 		const quoteFrames = due.filter((d) => d.frame.mode === 2);
 		expect(quoteFrames.map((d) => d.frame.data.ltp)).toEqual(reliance.map((t) => t.ltp));
 		expect(quoteFrames[0]!.frame.data).toHaveProperty('change_percent');

@@ -8,7 +8,8 @@ function request(text: string): ClientRequest {
 	return parsed.request;
 }
 
-const EX1 = '{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
+const EX1 =
+	'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
 
 describe('SubscriptionLedger', () => {
 	it("restores the chapter's subscription as the chapter writes it", () => {
@@ -21,9 +22,19 @@ describe('SubscriptionLedger', () => {
 	it('follows later subscribes and unsubscribes, one message per mode', () => {
 		const ledger = new SubscriptionLedger();
 		ledger.apply(request(EX1));
-		ledger.apply(request('{"action":"subscribe","mode":"quote","symbols":[{"symbol":"INFY","exchange":"NSE"},{"symbol":"RELIANCE","exchange":"NSE"}]}'));
-		ledger.apply(request('{"action":"subscribe","mode":3,"depth":20,"symbol":"SBIN","exchange":"NSE"}'));
-		ledger.apply(request('{"action":"unsubscribe","mode":"ltp","symbols":[{"symbol":"TCS","exchange":"NSE"}]}'));
+		ledger.apply(
+			request(
+				'{"action":"subscribe","mode":"quote","symbols":[{"symbol":"INFY","exchange":"NSE"},{"symbol":"RELIANCE","exchange":"NSE"}]}',
+			),
+		);
+		ledger.apply(
+			request('{"action":"subscribe","mode":3,"depth":20,"symbol":"SBIN","exchange":"NSE"}'),
+		);
+		ledger.apply(
+			request(
+				'{"action":"unsubscribe","mode":"ltp","symbols":[{"symbol":"TCS","exchange":"NSE"}]}',
+			),
+		);
 		expect(ledger.resubscribeMessages().map((m) => JSON.parse(m))).toEqual([
 			{ action: 'subscribe', mode: 'ltp', symbols: [{ symbol: 'RELIANCE', exchange: 'NSE' }] },
 			{
@@ -34,7 +45,12 @@ describe('SubscriptionLedger', () => {
 					{ symbol: 'RELIANCE', exchange: 'NSE' },
 				],
 			},
-			{ action: 'subscribe', mode: 'depth', depth: 20, symbols: [{ symbol: 'SBIN', exchange: 'NSE' }] },
+			{
+				action: 'subscribe',
+				mode: 'depth',
+				depth: 20,
+				symbols: [{ symbol: 'SBIN', exchange: 'NSE' }],
+			},
 		]);
 		expect(ledger.modesOf('RELIANCE', 'NSE')).toEqual([1, 2]);
 		expect(ledger.symbolCount()).toBe(3);
@@ -44,7 +60,11 @@ describe('SubscriptionLedger', () => {
 		const ledger = new SubscriptionLedger();
 		ledger.apply(request(EX1));
 		// No mode means Quote (2): the LTP subscription stays.
-		expect(ledger.apply(request('{"action":"unsubscribe","symbols":[{"symbol":"TCS","exchange":"NSE"}]}'))).toBe(false);
+		expect(
+			ledger.apply(
+				request('{"action":"unsubscribe","symbols":[{"symbol":"TCS","exchange":"NSE"}]}'),
+			),
+		).toBe(false);
 		expect(ledger.modesOf('TCS', 'NSE')).toEqual([1]);
 	});
 

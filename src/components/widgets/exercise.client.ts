@@ -31,7 +31,12 @@ class AnswerBook {
 
 	constructor(key: string) {
 		const version = Number(/:v(\d+)$/.exec(key)?.[1] ?? 1);
-		this.store = createVersionedStore<ExerciseAnswers>({ key, version, fallback: () => ({}), parse: parseExerciseAnswers });
+		this.store = createVersionedStore<ExerciseAnswers>({
+			key,
+			version,
+			fallback: () => ({}),
+			parse: parseExerciseAnswers,
+		});
 		this.answers = this.store.read();
 	}
 
@@ -143,13 +148,16 @@ export class ChExercise extends HTMLElement {
 		}
 		const calculator = this.find<HTMLElement>('[data-part="calculator"]');
 		if (calculator) {
-			for (const input of calculator.querySelectorAll('input')) input.addEventListener('input', () => this.calculate());
+			for (const input of calculator.querySelectorAll('input'))
+				input.addEventListener('input', () => this.calculate());
 			this.calculate();
 		}
 	}
 
 	private points(): boolean[] {
-		return [...this.querySelectorAll<HTMLInputElement>('input[data-point]')].map((box) => box.checked);
+		return [...this.querySelectorAll<HTMLInputElement>('input[data-point]')].map(
+			(box) => box.checked,
+		);
 	}
 
 	private save(change: ExerciseAnswer): void {
@@ -159,21 +167,33 @@ export class ChExercise extends HTMLElement {
 	/** The reader pressed Check / Compare. */
 	private check(): void {
 		const answer = this.book.get(this.exerciseId);
-		const text = this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]')?.value ?? '';
+		const text =
+			this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]')?.value ?? '';
 		if (this.kind === 'choice') {
 			const choice = this.find<HTMLInputElement>('input[type="radio"]:checked')?.value;
 			if (!choice) {
 				this.feedback('Pick one of the two answers first.', 'bad');
 				return;
 			}
-			this.save({ choice, text, checked: true, correct: choice === this.dataset.answer, attempts: (answer.attempts ?? 0) + 1 });
+			this.save({
+				choice,
+				text,
+				checked: true,
+				correct: choice === this.dataset.answer,
+				attempts: (answer.attempts ?? 0) + 1,
+			});
 		} else if (this.kind === 'number') {
 			const verdict = checkNumber(text, { answer: Number(this.dataset.answer) });
 			if (verdict.status === 'empty') {
 				this.feedback('Type a number first.', 'bad');
 				return;
 			}
-			this.save({ text, checked: true, correct: verdict.status === 'correct', attempts: (answer.attempts ?? 0) + 1 });
+			this.save({
+				text,
+				checked: true,
+				correct: verdict.status === 'correct',
+				attempts: (answer.attempts ?? 0) + 1,
+			});
 		} else {
 			if (text.trim() === '') {
 				this.feedback('Write your answer first, then compare it.', 'bad');
@@ -208,19 +228,32 @@ export class ChExercise extends HTMLElement {
 			return;
 		}
 		if (this.kind === 'choice') {
-			const reasonNote = answer.text?.trim() ? ' Compare your reason with the model answer.' : ' Add your reason, then compare it with the model answer.';
+			const reasonNote = answer.text?.trim()
+				? ' Compare your reason with the model answer.'
+				: ' Add your reason, then compare it with the model answer.';
 			this.feedback(
-				answer.correct ? `Right: ${answer.choice}.${reasonNote}` : `Not quite: think about how often this strategy looks.${reasonNote}`,
+				answer.correct
+					? `Right: ${answer.choice}.${reasonNote}`
+					: `Not quite: think about how often this strategy looks.${reasonNote}`,
 				answer.correct ? 'good' : 'bad',
 			);
 		} else if (this.kind === 'number') {
-			const verdict = checkNumber(answer.text ?? '', { answer: Number(this.dataset.answer), fallbackHint: this.dataset.hint });
-			if (verdict.status === 'correct') this.feedback(`Correct: ${formatCount(verdict.value)}.`, 'good');
-			else if (verdict.status === 'unreadable') this.feedback('No number found in that: try digits, like 12,345.', 'bad');
-			else if (verdict.status === 'close' || verdict.status === 'wrong') this.feedback(verdict.hint, 'bad');
+			const verdict = checkNumber(answer.text ?? '', {
+				answer: Number(this.dataset.answer),
+				fallbackHint: this.dataset.hint,
+			});
+			if (verdict.status === 'correct')
+				this.feedback(`Correct: ${formatCount(verdict.value)}.`, 'good');
+			else if (verdict.status === 'unreadable')
+				this.feedback('No number found in that: try digits, like 12,345.', 'bad');
+			else if (verdict.status === 'close' || verdict.status === 'wrong')
+				this.feedback(verdict.hint, 'bad');
 			else this.feedback('', 'none');
 		} else {
-			this.feedback('Compare your answer with the model answer and tick the points it covered.', 'none');
+			this.feedback(
+				'Compare your answer with the model answer and tick the points it covered.',
+				'none',
+			);
 		}
 		if (model) model.hidden = false;
 		if (working) working.hidden = false;
@@ -235,10 +268,16 @@ export class ChExercise extends HTMLElement {
 
 	private calculate(): void {
 		const read = (name: string): number =>
-			Number(this.find<HTMLInputElement>(`[data-calc="${name}"]`)?.value.replace(',', '.') ?? Number.NaN);
+			Number(
+				this.find<HTMLInputElement>(`[data-calc="${name}"]`)?.value.replace(',', '.') ?? Number.NaN,
+			);
 		const out = this.find<HTMLOutputElement>('[data-part="calc-out"]');
 		if (!out) return;
-		const cost = pollingCost({ intervalSeconds: read('interval'), hours: read('hours'), tickEverySeconds: read('tick') });
+		const cost = pollingCost({
+			intervalSeconds: read('interval'),
+			hours: read('hours'),
+			tickEverySeconds: read('tick'),
+		});
 		if (!cost) {
 			out.textContent = 'Enter numbers above zero in all three boxes.';
 			return;
@@ -279,14 +318,20 @@ export class ChExercises extends HTMLElement {
 		const items = [...this.querySelectorAll<HTMLElement>('ch-exercise')];
 		const total = Number(this.dataset.total ?? items.length);
 		const done = items.filter((item) =>
-			isExerciseDone((item.dataset.kind ?? 'text') as ExerciseKind, this.book.get(item.dataset.id ?? '')),
+			isExerciseDone(
+				(item.dataset.kind ?? 'text') as ExerciseKind,
+				this.book.get(item.dataset.id ?? ''),
+			),
 		).length;
 		const bar = this.querySelector('progress');
 		if (bar) bar.value = done;
 		const text = this.querySelector('[data-part="progress-text"]');
 		if (text) text.textContent = `${done} of ${total} done`;
 		this.dataset.done = String(done);
-		if (!this.book.saving) this.status("Answers can't be saved in this browser (storage is off or full); they last until you leave.");
+		if (!this.book.saving)
+			this.status(
+				"Answers can't be saved in this browser (storage is off or full); they last until you leave.",
+			);
 	}
 
 	private status(text: string): void {
@@ -319,7 +364,8 @@ export class ChExercises extends HTMLElement {
 		this.snapshot = undefined;
 		const undo = this.querySelector<HTMLButtonElement>('[data-action="undo"]');
 		if (undo) {
-			if (document.activeElement === undo) this.querySelector<HTMLButtonElement>('[data-action="reset"]')?.focus();
+			if (document.activeElement === undo)
+				this.querySelector<HTMLButtonElement>('[data-action="reset"]')?.focus();
 			undo.hidden = true;
 		}
 	}

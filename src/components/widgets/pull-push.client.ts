@@ -85,7 +85,9 @@ function draw(spec: Spec): Drawn {
 		const y = yAt(spec.startMs);
 		const dot = svg('circle', { class: 'pp-dot', cx: X_SERVER, cy: y, r: 3.5 });
 		node.append(dot);
-		const label = spec.label ? svg('text', { class: 'pp-tick', x: X_SERVER + 8, y: y + 4 }, spec.label) : undefined;
+		const label = spec.label
+			? svg('text', { class: 'pp-tick', x: X_SERVER + 8, y: y + 4 }, spec.label)
+			: undefined;
 		if (label) node.append(label);
 		let marked = false;
 		return {
@@ -107,7 +109,13 @@ function draw(spec: Spec): Drawn {
 	}
 	const y0 = yAt(spec.startMs);
 	const right = spec.toX > spec.fromX;
-	const line = svg('line', { class: `pp-msg pp-${spec.tone}`, x1: spec.fromX, y1: y0, x2: spec.fromX, y2: y0 });
+	const line = svg('line', {
+		class: `pp-msg pp-${spec.tone}`,
+		x1: spec.fromX,
+		y1: y0,
+		x2: spec.fromX,
+		y2: y0,
+	});
 	const head = svg('path', {
 		class: `pp-head-${spec.tone}`,
 		d: right ? 'M-8 -4 L0 0 L-8 4 Z' : 'M8 -4 L0 0 L8 4 Z',
@@ -115,14 +123,23 @@ function draw(spec: Spec): Drawn {
 	node.append(line, head);
 	if (spec.midLabel) {
 		node.append(
-			svg('text', { class: `pp-label pp-label-${spec.tone}`, x: 170, y: y0 - 5, 'text-anchor': 'middle' }, spec.midLabel),
+			svg(
+				'text',
+				{ class: `pp-label pp-label-${spec.tone}`, x: 170, y: y0 - 5, 'text-anchor': 'middle' },
+				spec.midLabel,
+			),
 		);
 	}
 	let endLabel: SVGTextElement | undefined;
 	if (spec.endLabel) {
 		endLabel = svg(
 			'text',
-			{ class: `pp-label pp-label-${spec.tone}`, x: X_CODE - 6, y: yAt(spec.endMs) + 4, 'text-anchor': 'end' },
+			{
+				class: `pp-label pp-label-${spec.tone}`,
+				x: X_CODE - 6,
+				y: yAt(spec.endMs) + 4,
+				'text-anchor': 'end',
+			},
 			spec.endLabel,
 		);
 		endLabel.setAttribute('visibility', 'hidden');
@@ -164,7 +181,15 @@ function buildSpecs(sim: PollingSim): { poll: Spec[]; stream: Spec[] } {
 	const poll: Spec[] = [];
 	const stream: Spec[] = [];
 	for (const p of sim.polls) {
-		poll.push({ kind: 'arrow', startMs: p.sentMs, endMs: p.serverMs, fromX: X_CODE, toX: X_SERVER, tone: 'ask', midLabel: 'update?' });
+		poll.push({
+			kind: 'arrow',
+			startMs: p.sentMs,
+			endMs: p.serverMs,
+			fromX: X_CODE,
+			toX: X_SERVER,
+			tone: 'ask',
+			midLabel: 'update?',
+		});
 		poll.push({
 			kind: 'arrow',
 			startMs: p.serverMs,
@@ -186,7 +211,13 @@ function buildSpecs(sim: PollingSim): { poll: Spec[]; stream: Spec[] } {
 	});
 	for (const fate of sim.fates) {
 		const label = labelled[fate.index] ? price(fate.ltp) : undefined;
-		poll.push({ kind: 'dot', startMs: fate.timeMs, endMs: fate.timeMs, label, missedMs: fate.missed ? fate.supersededMs : null });
+		poll.push({
+			kind: 'dot',
+			startMs: fate.timeMs,
+			endMs: fate.timeMs,
+			label,
+			missedMs: fate.missed ? fate.supersededMs : null,
+		});
 		stream.push({ kind: 'dot', startMs: fate.timeMs, endMs: fate.timeMs, label, missedMs: null });
 		stream.push({
 			kind: 'arrow',
@@ -228,7 +259,14 @@ class Lane {
 		this.moving = [];
 		this.pipe = undefined;
 		if (withPipe) {
-			this.pipe = svg('rect', { class: 'pp-pipe', x: X_CODE, y: yAt(latencyMs), width: X_SERVER - X_CODE, height: 0, rx: 6 });
+			this.pipe = svg('rect', {
+				class: 'pp-pipe',
+				x: X_CODE,
+				y: yAt(latencyMs),
+				width: X_SERVER - X_CODE,
+				height: 0,
+				rx: 6,
+			});
 			this.pipe.dataset.fromMs = String(latencyMs);
 			this.track.append(this.pipe);
 		}
@@ -378,9 +416,18 @@ export class ChPullPush extends HTMLElement {
 	/** Re-runs the simulation for the current settings, keeping the market time. */
 	private rebuild(newTicks: boolean): void {
 		if (newTicks || this.ticks.length === 0) {
-			this.ticks = tickSchedule({ seed: this.seed, ticksPerSecond: this.tickRate, untilMs: HORIZON_MS });
+			this.ticks = tickSchedule({
+				seed: this.seed,
+				ticksPerSecond: this.tickRate,
+				untilMs: HORIZON_MS,
+			});
 		}
-		this.sim = simulatePolling({ ticks: this.ticks, pollMs: this.pollMs, latencyMs: this.latencyMs, untilMs: HORIZON_MS });
+		this.sim = simulatePolling({
+			ticks: this.ticks,
+			pollMs: this.pollMs,
+			latencyMs: this.latencyMs,
+			untilMs: HORIZON_MS,
+		});
 		this.eventTimes = undefined;
 		const specs = buildSpecs(this.sim);
 		this.lanes.poll.reset(specs.poll, this.timeMs, false, this.latencyMs);
@@ -462,13 +509,21 @@ export class ChPullPush extends HTMLElement {
 		const parts: string[] = [];
 		for (const p of this.sim.polls) {
 			if (p.sentMs === t) parts.push('Polling: your code asks "update?".');
-			if (p.serverMs === t) parts.push(`Polling: the server answers ${p.ltp === null ? '"no"' : p.ltp.toFixed(2)}.`);
-			if (p.replyMs === t) parts.push(`Polling: the reply ${p.ltp === null ? '"no"' : p.ltp.toFixed(2)} reaches your code.`);
+			if (p.serverMs === t)
+				parts.push(`Polling: the server answers ${p.ltp === null ? '"no"' : p.ltp.toFixed(2)}.`);
+			if (p.replyMs === t)
+				parts.push(
+					`Polling: the reply ${p.ltp === null ? '"no"' : p.ltp.toFixed(2)} reaches your code.`,
+				);
 			if (p.sentMs > t) break;
 		}
 		for (const f of this.sim.fates) {
-			if (f.timeMs === t) parts.push(`The price changes to ${f.ltp.toFixed(2)}; the server pushes it down the WebSocket.`);
-			if (f.streamedMs === t && this.latencyMs > 0) parts.push(`WebSocket: ${f.ltp.toFixed(2)} reaches your code.`);
+			if (f.timeMs === t)
+				parts.push(
+					`The price changes to ${f.ltp.toFixed(2)}; the server pushes it down the WebSocket.`,
+				);
+			if (f.streamedMs === t && this.latencyMs > 0)
+				parts.push(`WebSocket: ${f.ltp.toFixed(2)} reaches your code.`);
 			if (f.timeMs > t) break;
 		}
 		return parts.join(' ');
@@ -504,7 +559,10 @@ export class ChPullPush extends HTMLElement {
 	private readonly tick = (now: number): void => {
 		this.frame = 0;
 		if (this.lastFrameAt !== undefined) {
-			this.clockMs = Math.min(HORIZON_MS, this.clockMs + Math.min(MAX_FRAME_MS, now - this.lastFrameAt));
+			this.clockMs = Math.min(
+				HORIZON_MS,
+				this.clockMs + Math.min(MAX_FRAME_MS, now - this.lastFrameAt),
+			);
 		}
 		this.lastFrameAt = now;
 		this.timeMs = Math.floor(this.clockMs);
@@ -536,11 +594,15 @@ export class ChPullPush extends HTMLElement {
 			s.pollingLtp === null
 				? 'Your code has no price yet'
 				: `Your code shows ${price(s.pollingLtp)} · ${
-						s.pollingStalenessMs > 0 ? `${formatSeconds(s.pollingStalenessMs)} out of date` : 'up to date'
+						s.pollingStalenessMs > 0
+							? `${formatSeconds(s.pollingStalenessMs)} out of date`
+							: 'up to date'
 					}`,
 		);
 		this.lanes.stream.setReadout(
-			s.streamingLtp === null ? 'Subscribed, waiting for the first tick' : `Your code shows ${price(s.streamingLtp)} · up to date`,
+			s.streamingLtp === null
+				? 'Subscribed, waiting for the first tick'
+				: `Your code shows ${price(s.streamingLtp)} · up to date`,
 		);
 		this.write(this.counters.get('requestsSent'), String(s.requestsSent));
 		this.write(this.counters.get('emptyReplies'), String(s.emptyReplies));
@@ -548,7 +610,10 @@ export class ChPullPush extends HTMLElement {
 		this.write(this.counters.get('ticksStreamed'), String(s.ticksStreamed));
 		this.write(this.counters.get('ticksMissed'), String(s.ticksMissed));
 		this.write(this.counters.get('pollingStaleness'), formatSeconds(s.averageStalenessMs.polling));
-		this.write(this.counters.get('streamingStaleness'), formatSeconds(s.averageStalenessMs.streaming));
+		this.write(
+			this.counters.get('streamingStaleness'),
+			formatSeconds(s.averageStalenessMs.streaming),
+		);
 		this.write(this.clock, `After ${(t / 1000).toFixed(1)} s of market time`);
 		this.dataset.simMs = String(t);
 	}

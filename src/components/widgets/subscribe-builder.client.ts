@@ -32,7 +32,8 @@ const ANNOUNCE_DELAY_MS = 300;
 
 function part<T extends Element = HTMLElement>(root: Element, name: string): T {
 	const element = root.querySelector<T>(`[data-part="${name}"]`);
-	if (!element) throw new Error(`<ch-subscribe-builder> is missing its [data-part="${name}"] element`);
+	if (!element)
+		throw new Error(`<ch-subscribe-builder> is missing its [data-part="${name}"] element`);
 	return element;
 }
 
@@ -69,7 +70,9 @@ class SubscribeBuilder extends HTMLElement {
 				text = decoded.text;
 				this.#say('Restored the message from the link.');
 			} else {
-				this.#say(`Could not restore the message from the link: ${decoded.reason}. Showing EX 1’s message instead.`);
+				this.#say(
+					`Could not restore the message from the link: ${decoded.reason}. Showing EX 1’s message instead.`,
+				);
 			}
 		}
 		textarea.value = text;
@@ -147,7 +150,13 @@ class SubscribeBuilder extends HTMLElement {
 					this.#state = mapped.state;
 					if (source === 'editor') this.#renderRows();
 				}
-				this.#formNote(mapped ? (mapped.exact ? '' : 'The form shows the nearest message it can; the JSON holds more.') : 'The form cannot show this message; the JSON is what will be sent.');
+				this.#formNote(
+					mapped
+						? mapped.exact
+							? ''
+							: 'The form shows the nearest message it can; the JSON holds more.'
+						: 'The form cannot show this message; the JSON is what will be sent.',
+				);
 			} else this.#formNote('');
 			this.#scheduleUrl();
 		}
@@ -255,11 +264,13 @@ class SubscribeBuilder extends HTMLElement {
 		const form = part<HTMLFormElement>(this, 'form');
 		const action = form.elements.namedItem('action') as HTMLSelectElement;
 		action.value = this.#state.action;
-		for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="mode"]')) radio.checked = radio.value === this.#state.mode;
+		for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="mode"]'))
+			radio.checked = radio.value === this.#state.mode;
 		const count = this.#state.symbols.length;
 		// Reuse rows that exist so focus and the caret stay where the reader left them.
 		while (list.children.length > count) list.lastElementChild?.remove();
-		while (list.children.length < count) list.append(template.content.firstElementChild!.cloneNode(true));
+		while (list.children.length < count)
+			list.append(template.content.firstElementChild!.cloneNode(true));
 		this.#state.symbols.forEach((entry, index) => {
 			const row = list.children[index] as HTMLLIElement;
 			const n = index + 1;
@@ -289,9 +300,11 @@ class SubscribeBuilder extends HTMLElement {
 		const target = event.target as HTMLInputElement | HTMLSelectElement;
 		const form = part<HTMLFormElement>(this, 'form');
 		// Selects and radios report on change, text fields on input: take each once.
-		if (event.type === 'change' && target instanceof HTMLInputElement && target.type === 'text') return;
+		if (event.type === 'change' && target instanceof HTMLInputElement && target.type === 'text')
+			return;
 		const action = (form.elements.namedItem('action') as HTMLSelectElement).value as BuilderAction;
-		const mode = (form.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value ?? this.#state.mode) as BuilderMode;
+		const mode = (form.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value ??
+			this.#state.mode) as BuilderMode;
 		const symbols = [...part(this, 'rows').children].map((row) => ({
 			symbol: row.querySelector<HTMLInputElement>('[data-field="symbol"]')!.value,
 			exchange: row.querySelector<HTMLSelectElement>('[data-field="exchange"]')!.value,
@@ -323,15 +336,25 @@ class SubscribeBuilder extends HTMLElement {
 		switch (button.dataset.action) {
 			case 'add':
 				this.#setState(addSymbol(this.#state));
-				part(this, 'rows').lastElementChild?.querySelector<HTMLInputElement>('[data-field="symbol"]')?.focus();
+				part(this, 'rows')
+					.lastElementChild?.querySelector<HTMLInputElement>('[data-field="symbol"]')
+					?.focus();
 				this.#say(`Added ${this.#state.symbols.at(-1)?.symbol || 'an empty row'}.`);
 				break;
 			case 'remove': {
 				const removed = this.#state.symbols[index]?.symbol;
 				this.#setState(removeSymbol(this.#state, index));
 				const rows = part(this, 'rows').children;
-				const next = rows[Math.min(index, rows.length - 1)]?.querySelector<HTMLButtonElement>('[data-action="remove"]');
-				(next ?? part<HTMLButtonElement>(this, 'form').querySelector<HTMLButtonElement>('[data-action="add"]'))?.focus();
+				const next =
+					rows[Math.min(index, rows.length - 1)]?.querySelector<HTMLButtonElement>(
+						'[data-action="remove"]',
+					);
+				(
+					next ??
+					part<HTMLButtonElement>(this, 'form').querySelector<HTMLButtonElement>(
+						'[data-action="add"]',
+					)
+				)?.focus();
 				this.#say(`Removed ${removed || 'the row'}.`);
 				break;
 			}
@@ -341,8 +364,12 @@ class SubscribeBuilder extends HTMLElement {
 				const moved = this.#state.symbols[index]?.symbol;
 				this.#setState(moveSymbol(this.#state, index, by));
 				const target = part(this, 'rows').children[index + by];
-				const same = target?.querySelector<HTMLButtonElement>(`[data-action="${button.dataset.action}"]`);
-				const other = target?.querySelector<HTMLButtonElement>(`[data-action="${by < 0 ? 'down' : 'up'}"]`);
+				const same = target?.querySelector<HTMLButtonElement>(
+					`[data-action="${button.dataset.action}"]`,
+				);
+				const other = target?.querySelector<HTMLButtonElement>(
+					`[data-action="${by < 0 ? 'down' : 'up'}"]`,
+				);
 				(same?.getAttribute('aria-disabled') === 'true' ? other : same)?.focus();
 				this.#say(`Moved ${moved || 'the row'} to position ${index + by + 1}.`);
 				break;
@@ -351,13 +378,23 @@ class SubscribeBuilder extends HTMLElement {
 				this.#send();
 				break;
 			case 'copy-json':
-				void copyText(this.#textarea().value).then((ok) => this.#say(ok ? 'Copied the JSON.' : 'Copying was refused by the browser; select the text and copy it instead.'));
+				void copyText(this.#textarea().value).then((ok) =>
+					this.#say(
+						ok
+							? 'Copied the JSON.'
+							: 'Copying was refused by the browser; select the text and copy it instead.',
+					),
+				);
 				break;
 			case 'copy-link': {
 				const url = new URL(location.href);
 				url.searchParams.set(URL_PARAM, encodeMessageParam(this.#compact));
 				url.hash = this.id || 'subscribe-builder';
-				void copyText(url.href).then((ok) => this.#say(ok ? 'Copied a link that opens this message.' : 'Copying was refused by the browser.'));
+				void copyText(url.href).then((ok) =>
+					this.#say(
+						ok ? 'Copied a link that opens this message.' : 'Copying was refused by the browser.',
+					),
+				);
 				break;
 			}
 			case 'reset':
@@ -397,7 +434,10 @@ class SubscribeBuilder extends HTMLElement {
 			for (const panel of panels) {
 				panel.hidden = panel.dataset.panel !== tab.dataset.tab;
 				panel.setAttribute('role', 'tabpanel');
-				panel.setAttribute('aria-labelledby', `${tab.id.replace(/-tab-.*$/, '')}-tab-${panel.dataset.panel}`);
+				panel.setAttribute(
+					'aria-labelledby',
+					`${tab.id.replace(/-tab-.*$/, '')}-tab-${panel.dataset.panel}`,
+				);
 			}
 			if (focus) tab.focus();
 		};
@@ -407,11 +447,15 @@ class SubscribeBuilder extends HTMLElement {
 			tab.addEventListener('keydown', (event) => {
 				const index = tabs.indexOf(tab);
 				const next =
-					event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length]
-					: event.key === 'ArrowLeft' ? tabs[(index - 1 + tabs.length) % tabs.length]
-					: event.key === 'Home' ? tabs[0]
-					: event.key === 'End' ? tabs.at(-1)
-					: undefined;
+					event.key === 'ArrowRight'
+						? tabs[(index + 1) % tabs.length]
+						: event.key === 'ArrowLeft'
+							? tabs[(index - 1 + tabs.length) % tabs.length]
+							: event.key === 'Home'
+								? tabs[0]
+								: event.key === 'End'
+									? tabs.at(-1)
+									: undefined;
 				if (next) {
 					event.preventDefault();
 					select(next, true);
@@ -421,4 +465,5 @@ class SubscribeBuilder extends HTMLElement {
 	}
 }
 
-if (!customElements.get('ch-subscribe-builder')) customElements.define('ch-subscribe-builder', SubscribeBuilder);
+if (!customElements.get('ch-subscribe-builder'))
+	customElements.define('ch-subscribe-builder', SubscribeBuilder);

@@ -11,7 +11,11 @@
 // data-received (frames received) and data-rendered (frames painted).
 import { FrameBatcher } from '../../client/frame-batcher.client.ts';
 import { inPageSocketFactory } from '../../client/in-page-stream.client.ts';
-import { ReconnectingSocket, type SocketStateInfo, type StreamSocket } from '../../client/reconnecting-socket.client.ts';
+import {
+	ReconnectingSocket,
+	type SocketStateInfo,
+	type StreamSocket,
+} from '../../client/reconnecting-socket.client.ts';
 import { STREAM_STATE_EVENT, type StreamStateDetail } from '../../lib/events.ts';
 import { createPollingEquivalent } from '../../lib/polling-equivalent.ts';
 import { parseClientMessage, parseServerFrame, type MarketDataFrame } from '../../lib/protocol.ts';
@@ -20,7 +24,8 @@ import { PriceWindow, sparklinePath } from '../../lib/sparkline.ts';
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
 /** EX 1's message, compact, exactly as the chapter's Python prints it minus the spaces. */
-const EX1_MESSAGE = '{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
+const EX1_MESSAGE =
+	'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
 const CONSOLE_LINES = 200;
 const LOG_ENTRIES = 150;
 /** Longest frame text shown in the log; a depth frame is ~1 KB, so this only trims oddities. */
@@ -34,7 +39,10 @@ interface Row {
 	symbol: string;
 	exchange: string;
 	element: HTMLTableRowElement;
-	cells: Record<'ltp' | 'change' | 'open' | 'high' | 'low' | 'volume' | 'bid' | 'ask', HTMLTableCellElement>;
+	cells: Record<
+		'ltp' | 'change' | 'open' | 'high' | 'low' | 'volume' | 'bid' | 'ask',
+		HTMLTableCellElement
+	>;
 	path: SVGPathElement;
 	prices: PriceWindow;
 	first: number | undefined;
@@ -94,7 +102,9 @@ class TickStream extends HTMLElement {
 		// ?stream=simulate forces the in-page simulation; ?sim-rate=N speeds it up (benchmarks).
 		const simulate = params.get('stream') === 'simulate';
 		const rate = Number(params.get('sim-rate') ?? 1);
-		const simulation = inPageSocketFactory({ rateMultiplier: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 100) : 1 });
+		const simulation = inPageSocketFactory({
+			rateMultiplier: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 100) : 1,
+		});
 		this.#transport = simulate ? 'simulation' : 'server';
 		this.#socket = new ReconnectingSocket({
 			createSocket: simulate ? simulation : () => this.#serverSocket(),
@@ -133,10 +143,16 @@ class TickStream extends HTMLElement {
 			this.#announce('Sent your message to the stream.');
 		} else {
 			// Not open: the ledger holds the subscription, and every open sends the ledger.
-			this.#announce('Not connected: connecting now; your subscription is sent when the connection opens.');
-			if (this.#stateInfo.state === 'closed' || this.#stateInfo.state === 'idle') this.#socket?.connect();
+			this.#announce(
+				'Not connected: connecting now; your subscription is sent when the connection opens.',
+			);
+			if (this.#stateInfo.state === 'closed' || this.#stateInfo.state === 'idle')
+				this.#socket?.connect();
 		}
-		this.scrollIntoView({ block: 'nearest', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+		this.scrollIntoView({
+			block: 'nearest',
+			behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+		});
 	}
 
 	#parse(text: string) {
@@ -162,7 +178,8 @@ class TickStream extends HTMLElement {
 			this.#socket?.send(message);
 			this.#logFrame('sent', message);
 		}
-		if (reconnect) this.#announce(messages.length ? 'Reconnected and subscribed again.' : 'Reconnected.');
+		if (reconnect)
+			this.#announce(messages.length ? 'Reconnected and subscribed again.' : 'Reconnected.');
 	}
 
 	#onMessage(text: string): void {
@@ -172,17 +189,24 @@ class TickStream extends HTMLElement {
 		if (frame && 'type' in frame && frame.type === 'market_data') {
 			const row = this.#row(frame.symbol, frame.exchange);
 			const ltp = frame.data.ltp;
-			row.flash = row.previousLtp === undefined || ltp === row.previousLtp ? row.flash : ltp > row.previousLtp ? 'up' : 'down';
+			row.flash =
+				row.previousLtp === undefined || ltp === row.previousLtp
+					? row.flash
+					: ltp > row.previousLtp
+						? 'up'
+						: 'down';
 			row.previousLtp = ltp;
 			row.first ??= ltp;
 			row.prices.push(ltp);
 			row.last = frame;
 			row.dirty = true;
 			this.#newestTickMs = Math.max(this.#newestTickMs ?? 0, frame.data.timestamp);
-			if (frame.mode > 1 && this.#fields !== 'depth') this.#fields = frame.mode === 3 ? 'depth' : 'quote';
+			if (frame.mode > 1 && this.#fields !== 'depth')
+				this.#fields = frame.mode === 3 ? 'depth' : 'quote';
 			// What the chapter's on_tick prints: print(tick["symbol"], "is now", tick["ltp"]).
 			this.#consoleQueue.push(onTickLine(frame.symbol, ltp));
-			if (this.#consoleQueue.length > CONSOLE_LINES) this.#consoleQueue.splice(0, this.#consoleQueue.length - CONSOLE_LINES);
+			if (this.#consoleQueue.length > CONSOLE_LINES)
+				this.#consoleQueue.splice(0, this.#consoleQueue.length - CONSOLE_LINES);
 		} else if (frame && 'type' in frame && frame.type === 'unsubscribe') {
 			this.#markUnsubscribed();
 		}
@@ -227,8 +251,32 @@ class TickStream extends HTMLElement {
 		const path = document.createElementNS(SVG_NS, 'path');
 		svg.append(path);
 		spark.append(svg);
-		element.append(name, cells.ltp, cells.change, spark, cells.open, cells.high, cells.low, cells.volume, cells.bid, cells.ask);
-		row = { key, symbol, exchange, element, cells, path, prices: new PriceWindow(SPARK_POINTS), first: undefined, last: undefined, previousLtp: undefined, dirty: true, flash: undefined };
+		element.append(
+			name,
+			cells.ltp,
+			cells.change,
+			spark,
+			cells.open,
+			cells.high,
+			cells.low,
+			cells.volume,
+			cells.bid,
+			cells.ask,
+		);
+		row = {
+			key,
+			symbol,
+			exchange,
+			element,
+			cells,
+			path,
+			prices: new PriceWindow(SPARK_POINTS),
+			first: undefined,
+			last: undefined,
+			previousLtp: undefined,
+			dirty: true,
+			flash: undefined,
+		};
 		this.#rows.set(key, row);
 		part(this, 'rows').append(element);
 		return row;
@@ -252,7 +300,8 @@ class TickStream extends HTMLElement {
 			return;
 		}
 		this.#logQueue.push({ direction, atMs: Date.now(), text });
-		if (this.#logQueue.length > LOG_ENTRIES) this.#logQueue.splice(0, this.#logQueue.length - LOG_ENTRIES);
+		if (this.#logQueue.length > LOG_ENTRIES)
+			this.#logQueue.splice(0, this.#logQueue.length - LOG_ENTRIES);
 		this.#batcher.request();
 	}
 
@@ -263,13 +312,16 @@ class TickStream extends HTMLElement {
 			const data = row.last.data;
 			row.cells.ltp.textContent = price(data.ltp);
 			const change = data.change ?? (row.first === undefined ? undefined : data.ltp - row.first);
-			const sign = change === undefined || Math.abs(change) < 0.005 ? '' : change > 0 ? '▲ +' : '▼ −';
-			row.cells.change.textContent = change === undefined ? '—' : `${sign}${Math.abs(change).toFixed(2)}`;
+			const sign =
+				change === undefined || Math.abs(change) < 0.005 ? '' : change > 0 ? '▲ +' : '▼ −';
+			row.cells.change.textContent =
+				change === undefined ? '—' : `${sign}${Math.abs(change).toFixed(2)}`;
 			row.cells.change.dataset.sign = sign ? (change! > 0 ? 'up' : 'down') : 'flat';
 			row.cells.open.textContent = price(data.open);
 			row.cells.high.textContent = price(data.high);
 			row.cells.low.textContent = price(data.low);
-			row.cells.volume.textContent = data.volume === undefined ? '—' : data.volume.toLocaleString('en-IN');
+			row.cells.volume.textContent =
+				data.volume === undefined ? '—' : data.volume.toLocaleString('en-IN');
 			row.cells.bid.textContent = price(data.depth?.buy[0]?.price);
 			row.cells.ask.textContent = price(data.depth?.sell[0]?.price);
 			row.path.setAttribute('d', sparklinePath(row.prices.values(), SPARK_BOX));
@@ -302,7 +354,9 @@ class TickStream extends HTMLElement {
 			log.prepend(...items.reverse());
 			while (log.childElementCount > LOG_ENTRIES) log.lastElementChild?.remove();
 		}
-		part(this, 'log-note').textContent = this.#logPaused ? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.` : '';
+		part(this, 'log-note').textContent = this.#logPaused
+			? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.`
+			: '';
 
 		const open = this.#stateInfo.state === 'open';
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
@@ -327,7 +381,8 @@ class TickStream extends HTMLElement {
 		time.dateTime = new Date(entry.atMs).toISOString();
 		time.textContent = clock(entry.atMs);
 		const code = document.createElement('code');
-		code.textContent = entry.text.length > LOG_TEXT_MAX ? `${entry.text.slice(0, LOG_TEXT_MAX)}…` : entry.text;
+		code.textContent =
+			entry.text.length > LOG_TEXT_MAX ? `${entry.text.slice(0, LOG_TEXT_MAX)}…` : entry.text;
 		item.append(arrow, ' ', time, ' ', code);
 		return item;
 	}
@@ -348,12 +403,22 @@ class TickStream extends HTMLElement {
 			drop: info.state === 'open',
 		};
 		for (const [action, enabled] of Object.entries(buttons)) {
-			this.querySelector(`[data-action="${action}"]`)?.setAttribute('aria-disabled', String(!enabled));
+			this.querySelector(`[data-action="${action}"]`)?.setAttribute(
+				'aria-disabled',
+				String(!enabled),
+			);
 		}
 		if (info.state !== previous) this.#announce(this.#stateText(false));
 		const detail: StreamStateDetail = {
-			state: this.#transport === 'simulation' && info.state === 'open' ? 'simulated' : info.state === 'idle' ? 'closed' : info.state,
-			...(info.retryAtMs !== undefined ? { retryInSeconds: Math.max(0, Math.ceil((info.retryAtMs - Date.now()) / 1000)) } : {}),
+			state:
+				this.#transport === 'simulation' && info.state === 'open'
+					? 'simulated'
+					: info.state === 'idle'
+						? 'closed'
+						: info.state,
+			...(info.retryAtMs !== undefined
+				? { retryInSeconds: Math.max(0, Math.ceil((info.retryAtMs - Date.now()) / 1000)) }
+				: {}),
 		};
 		document.dispatchEvent(new CustomEvent(STREAM_STATE_EVENT, { detail }));
 		this.#batcher.request();
@@ -361,16 +426,24 @@ class TickStream extends HTMLElement {
 
 	#stateText(visible: boolean): string {
 		const info = this.#stateInfo;
-		const where = this.#transport === 'simulation' ? 'the in-page simulation' : 'the mock market at /stream';
+		const where =
+			this.#transport === 'simulation' ? 'the in-page simulation' : 'the mock market at /stream';
 		switch (info.state) {
 			case 'idle':
 			case 'connecting':
 				return `Connecting to ${where}…`;
 			case 'open':
-				return this.#transport === 'simulation' ? 'Open: in-page simulation' : 'Open: streaming from the mock market at /stream';
+				return this.#transport === 'simulation'
+					? 'Open: in-page simulation'
+					: 'Open: streaming from the mock market at /stream';
 			case 'reconnecting': {
-				const seconds = Math.max(0, Math.ceil(((info.retryAtMs ?? Date.now()) - Date.now()) / 1000));
-				return visible ? `Connection lost. Reconnecting in ${seconds} s…` : `Connection lost. Reconnecting in ${seconds} seconds.`;
+				const seconds = Math.max(
+					0,
+					Math.ceil(((info.retryAtMs ?? Date.now()) - Date.now()) / 1000),
+				);
+				return visible
+					? `Connection lost. Reconnecting in ${seconds} s…`
+					: `Connection lost. Reconnecting in ${seconds} seconds.`;
 			}
 			case 'closed':
 				return 'Closed. Press Connect to open the stream again.';
