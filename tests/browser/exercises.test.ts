@@ -100,6 +100,15 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 
 		const b = exercise(page, 'ch39-b');
 		const input = b.getByLabel('Your answer');
+		// The calculator would give the sum away: it opens only after a first attempt.
+		await expect(b.getByRole('group', { name: /Calculator/ }).isVisible()).resolves.toBe(false);
+		await expect(b.getByText(/Work it out first/).isVisible()).resolves.toBe(true);
+		await expect(
+			b
+				.getByText(/28,800/)
+				.filter({ visible: true })
+				.count(),
+		).resolves.toBe(0);
 		await input.fill('480');
 		await b.getByRole('button', { name: 'Check' }).click();
 		await expect(b.getByRole('status').first().textContent()).resolves.toMatch(/factor of 60/);
@@ -155,6 +164,11 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 			exercise(page, 'ch39-b').locator('[data-part="feedback"]').textContent(),
 		).resolves.toBe('Correct: 28,800.');
 		await expect(
+			exercise(page, 'ch39-b')
+				.getByRole('group', { name: /Calculator/ })
+				.isVisible(),
+		).resolves.toBe(true);
+		await expect(
 			exercise(page, 'ch39-c')
 				.getByLabel('The server sends the instant a price changes')
 				.isChecked(),
@@ -166,6 +180,11 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await page.getByRole('button', { name: 'Reset answers' }).click();
 		await expect(progress(page)).resolves.toBe('0 of 3 done');
 		await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe('');
+		await expect(
+			exercise(page, 'ch39-b')
+				.getByRole('group', { name: /Calculator/ })
+				.isVisible(),
+		).resolves.toBe(false);
 		await expect(
 			exercise(page, 'ch39-c').getByText('Model answer', { exact: true }).isVisible(),
 		).resolves.toBe(false);

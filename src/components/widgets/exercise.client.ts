@@ -221,6 +221,11 @@ export class ChExercise extends HTMLElement {
 		const answer = this.book.get(this.exerciseId);
 		const model = this.find<HTMLElement>('[data-part="model"]');
 		const working = this.find<HTMLElement>('[data-part="working"]');
+		// The calculator would give the sum away, so it opens only after a first attempt.
+		const calculator = this.find<HTMLElement>('[data-part="calculator"]');
+		const locked = this.find<HTMLElement>('[data-part="calculator-locked"]');
+		if (calculator) calculator.hidden = !answer.checked;
+		if (locked) locked.hidden = answer.checked === true;
 		if (!answer.checked) {
 			this.feedback('', 'none');
 			if (model) model.hidden = true;
