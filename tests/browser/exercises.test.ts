@@ -144,6 +144,45 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await context.close();
 	});
 
+	for (const width of [360, 1280]) {
+		it(`lays the forms out before they come alive and keeps what was typed meanwhile (${width} px)`, async () => {
+			// Hold the exercises' code back, as a slow network would, while the reader is already there.
+			const context = await newContext(browser, { width, height: 800 });
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			await context.route('**/exercise.client.*.js', async (route) => {
+				await held;
+				await route.continue();
+			});
+			const page = await context.newPage();
+			const errors = collectErrors(page);
+			await page.goto(site.url + CHAPTER);
+			const set = page.locator('ch-exercises');
+			await set.scrollIntoViewIfNeeded();
+			const before = (await set.boundingBox())!.height;
+			await exercise(page, 'ch39-a').getByLabel('Needs a WebSocket').check();
+			await exercise(page, 'ch39-b').getByLabel('Your answer').fill('28800');
+			expect(await page.locator('ch-exercise[data-ready]').count()).toBe(0);
+
+			release();
+			await page.waitForFunction(
+				() => document.querySelectorAll('ch-exercise[data-ready]').length === 3,
+			);
+			expect(Math.abs((await set.boundingBox())!.height - before)).toBeLessThanOrEqual(2);
+			await expect(
+				exercise(page, 'ch39-a').getByLabel('Needs a WebSocket').isChecked(),
+			).resolves.toBe(true);
+			await expect(exercise(page, 'ch39-b').getByLabel('Your answer').inputValue()).resolves.toBe(
+				'28800',
+			);
+			await exercise(page, 'ch39-b').getByRole('button', { name: 'Check' }).click();
+			await expect(progress(page)).resolves.toBe('1 of 3 done');
+			expect(await page.evaluate((key) => localStorage.getItem(key), KEY)).toContain('28800');
+			expect(errors).toEqual([]);
+			await context.close();
+		});
+	}
+
 	it('keeps answers and checks across a reload, and resets them with undo', async () => {
 		const { page, context } = await open();
 		await answerAll(page);

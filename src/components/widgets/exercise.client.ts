@@ -114,6 +114,7 @@ export class ChExercise extends HTMLElement {
 		this.unsubscribe = this.book.subscribe((reason) => {
 			if (reason === 'reload') this.restore();
 		});
+		this.adoptEarlyInput();
 		this.restore();
 		this.dataset.ready = '';
 	}
@@ -152,6 +153,25 @@ export class ChExercise extends HTMLElement {
 				input.addEventListener('input', () => this.calculate());
 			this.calculate();
 		}
+	}
+
+	/**
+	 * The form is on the page before this code arrives, so a reader may already have typed or
+	 * chosen something (or the browser restored a form on Back). When nothing is saved for this
+	 * exercise yet, that input is kept and saved rather than wiped by restore().
+	 */
+	private adoptEarlyInput(): void {
+		const saved = this.book.get(this.exerciseId);
+		if (saved.text !== undefined || saved.choice !== undefined || saved.points !== undefined)
+			return;
+		const early: ExerciseAnswer = {};
+		const text = this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]')?.value;
+		if (text) early.text = text;
+		const choice = this.find<HTMLInputElement>('input[type="radio"]:checked')?.value;
+		if (choice) early.choice = choice;
+		const points = this.points();
+		if (points.some(Boolean)) early.points = points;
+		if (Object.keys(early).length > 0) this.save(early);
 	}
 
 	private points(): boolean[] {
