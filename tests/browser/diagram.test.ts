@@ -268,16 +268,64 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 		});
 	}
 
+	for (const [width, reducedMotion] of [
+		[360, 'no-preference'],
+		[1280, 'no-preference'],
+		[360, 'reduce'],
+	] as const) {
+		it(`takes its live shape before its code arrives, so nothing moves (${width} px, motion ${reducedMotion})`, async () => {
+			const context = await newContext(browser, { width, height: 800, reducedMotion });
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			await context.route('**/pull-push.client.*.js', async (route) => {
+				await held;
+				await route.continue();
+			});
+			const page = await context.newPage();
+			const errors = collectErrors(page);
+			await page.goto(site.url + CHAPTER);
+			const diagram = page.locator('ch-pull-push');
+			await diagram.scrollIntoViewIfNeeded();
+			const before = (await diagram.boundingBox())!.height;
+			// Waiting: the controls and counters at time zero, not yet operable.
+			await expect(diagram.getAttribute('data-state')).resolves.toBe('static');
+			await expect(diagram.locator('caption').textContent()).resolves.toBe(
+				'After 0.0 s of market time',
+			);
+			await expect(diagram.getByLabel('Poll every').inputValue()).resolves.toBe('1');
+			expect(await diagram.locator('.pp-live').evaluate((el) => (el as HTMLElement).inert)).toBe(
+				true,
+			);
+
+			release();
+			await page.waitForFunction(
+				() => document.querySelector('ch-pull-push')?.getAttribute('data-state') !== 'static',
+			);
+			expect(Math.abs((await diagram.boundingBox())!.height - before)).toBeLessThanOrEqual(1);
+			await expect(diagram.getByRole('button', { name: 'Next event' }).isVisible()).resolves.toBe(
+				true,
+			);
+			expect(errors).toEqual([]);
+			await context.close();
+		});
+	}
+
 	it('shows the static figure when JavaScript is off', async () => {
 		const context = await newContext(browser, { javaScriptEnabled: false });
 		const page = await context.newPage();
 		await page.goto(site.url + CHAPTER);
 		const figure = page.locator('ch-pull-push figure');
-		await expect(figure.locator('svg title').allTextContents()).resolves.toEqual([
+		// The live panel is in the HTML too, laid out only when scripts run.
+		await expect(figure.locator('svg:visible title').allTextContents()).resolves.toEqual([
 			'Polling — ask over and over',
 			'WebSocket — one open stream',
 		]);
-		await expect(page.locator('ch-pull-push button').count()).resolves.toBe(0);
+		await expect(figure.locator('svg:visible text').first().textContent()).resolves.toBe(
+			'POLLING — ask over and over',
+		);
+		await expect(page.locator('ch-pull-push button:visible').count()).resolves.toBe(0);
+		await expect(page.locator('ch-pull-push table:visible').count()).resolves.toBe(0);
+		await expect(figure.locator('figcaption').isVisible()).resolves.toBe(true);
 		await context.close();
 	});
 });

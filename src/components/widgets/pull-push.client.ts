@@ -367,14 +367,11 @@ export class ChPullPush extends HTMLElement {
 		this.latencyMs = Number(data.latencyMs ?? 150);
 		this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-		const template = this.querySelector('template');
-		if (!template) return;
-		const live = template.content.firstElementChild?.cloneNode(true) as HTMLElement;
-		// Swap the static drawings for the live panel; the figure and its caption stay.
-		const staticLanes = this.querySelector('figure > div');
-		if (staticLanes) staticLanes.replaceWith(live);
-		else this.prepend(live);
-		template.remove();
+		const live = this.querySelector<HTMLElement>('.pp-live');
+		if (!live) return;
+		// The static drawings are hidden already (scripts run); drop them, wake the live panel.
+		this.querySelector('.ch-figure__lanes')?.remove();
+		live.inert = false;
 
 		const q = <T extends Element>(selector: string): T => live.querySelector(selector) as T;
 		this.playButton = q('[data-action="play"]');
