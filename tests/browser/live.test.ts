@@ -133,6 +133,86 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		expect(errors).toEqual([]);
 	});
 
+	for (const width of [360, 1280]) {
+		it(`takes the same space before it comes alive as after (${width} px)`, async () => {
+			// Hold the builder's code back, as a slow network would, with the reader already there.
+			const context = await newContext(browser, { width, height: 800 });
+			contexts.push(context);
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			await context.route('**/subscribe-builder.client.*.js', async (route) => {
+				await held;
+				await route.continue();
+			});
+			const page = await context.newPage();
+			const errors = collectErrors(page);
+			await page.goto(site.url + CHAPTER);
+			await builder(page).scrollIntoViewIfNeeded();
+			expect(await builder(page).getAttribute('data-state')).toBe('static');
+			const before = (await builder(page).boundingBox())!.height;
+
+			// The live layout already: the form in EX 1's state, the actions and the first view.
+			await expect(builder(page).locator('[data-part="nojs"]').isVisible()).resolves.toBe(false);
+			await expect(builder(page).locator('[data-part="form"]').isVisible()).resolves.toBe(true);
+			await expect(builder(page).locator('select[name="action"]').inputValue()).resolves.toBe(
+				'subscribe',
+			);
+			await expect(builder(page).locator('input[value="ltp"]').isChecked()).resolves.toBe(true);
+			await expect(
+				builder(page)
+					.locator('[data-field="symbol"]')
+					.evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value)),
+			).resolves.toEqual(['RELIANCE', 'TCS']);
+			await expect(builder(page).locator('[data-action="send"]').isVisible()).resolves.toBe(true);
+			await expect(builder(page).locator('[data-panel="python"]').isVisible()).resolves.toBe(true);
+			await expect(builder(page).locator('[data-panel="output"]').isVisible()).resolves.toBe(false);
+			// None of it takes input that would be lost: Tab goes from the JSON to the Python.
+			await builder(page).locator('[data-part="highlight"] pre').focus();
+			await page.keyboard.press('Tab');
+			await expect(
+				page.evaluate(() => document.activeElement?.closest('[data-panel]')?.id),
+			).resolves.toBe('sb-panel-python');
+			await builder(page).locator('[data-part="highlight"] pre').focus();
+			expect(await axeViolations(page, 'ch-subscribe-builder')).toEqual([]);
+
+			release();
+			await page.waitForSelector('ch-subscribe-builder[data-state="live"]');
+			expect(Math.abs((await builder(page).boundingBox())!.height - before)).toBeLessThanOrEqual(2);
+			// The reader who was in the JSON is in the editor now.
+			await expect(editor(page).evaluate((area) => area === document.activeElement)).resolves.toBe(
+				true,
+			);
+			await builder(page).getByRole('button', { name: 'Add symbol' }).click();
+			expect(JSON.parse(await editor(page).inputValue()).symbols).toHaveLength(3);
+			expect(errors).toEqual([]);
+		});
+	}
+
+	it('shows EX 1’s message read-only without JavaScript: the note, the JSON and all three views', async () => {
+		const { page } = await open({ javaScriptEnabled: false });
+		await expect(builder(page).locator('[data-part="nojs"]').isVisible()).resolves.toBe(true);
+		const json = builder(page).locator('[data-part="highlight"] pre');
+		await expect(json.isVisible()).resolves.toBe(true);
+		expect(JSON.parse(await json.innerText())).toEqual({
+			action: 'subscribe',
+			mode: 'ltp',
+			symbols: [
+				{ symbol: 'RELIANCE', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'NSE' },
+			],
+		});
+		for (const panel of ['python', 'output', 'wire']) {
+			await expect(
+				builder(page).locator(`[data-panel="${panel}"]`).isVisible(),
+				panel,
+			).resolves.toBe(true);
+		}
+		// Nothing to press or type into: it would not do anything.
+		for (const role of ['button', 'tab', 'textbox', 'combobox', 'radio'] as const) {
+			await expect(builder(page).getByRole(role).count(), role).resolves.toBe(0);
+		}
+	});
+
 	it('keeps the reader’s text on invalid JSON and says where the fault is', async () => {
 		const { page, errors } = await open();
 		await builderReady(page);
@@ -296,6 +376,63 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		} finally {
 			await staticSite.close();
 		}
+	});
+
+	for (const width of [360, 1280]) {
+		it(`lays the stream panel out live before it connects, so it holds still (${width} px)`, async () => {
+			const context = await newContext(browser, { width, height: 800 });
+			contexts.push(context);
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			await context.route('**/tick-stream.client.*.js', async (route) => {
+				await held;
+				await route.continue();
+			});
+			const page = await context.newPage();
+			const errors = collectErrors(page);
+			await page.goto(site.url + CHAPTER);
+			await stream(page).scrollIntoViewIfNeeded();
+			expect(await stream(page).getAttribute('data-state')).toBe('static');
+			const before = (await stream(page).boundingBox())!.height;
+			// EX 1's symbols wait in the table; the controls are there but not yet operable.
+			await expect(stream(page).locator('tbody th:visible').allTextContents()).resolves.toEqual([
+				'RELIANCE NSE',
+				'TCS NSE',
+			]);
+			await expect(
+				stream(page).getByRole('button', { name: 'Drop the connection' }).isVisible(),
+			).resolves.toBe(true);
+			expect(
+				await stream(page)
+					.locator('[data-part="controls"]')
+					.evaluate((el) => (el as HTMLElement).inert),
+			).toBe(true);
+
+			release();
+			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
+			// Once a price has arrived, the live rows sit where the placeholders were.
+			await page.waitForFunction(
+				() =>
+					[...document.querySelectorAll('ch-tick-stream tbody .ts-ltp')].some(
+						(cell) => cell.textContent !== '—',
+					),
+				undefined,
+				{ timeout: 10_000 },
+			);
+			expect(Math.abs((await stream(page).boundingBox())!.height - before)).toBeLessThanOrEqual(1);
+			expect(errors).toEqual([]);
+		});
+	}
+
+	it('without JavaScript, says the stream needs it and offers nothing to press', async () => {
+		const { page } = await open({ javaScriptEnabled: false });
+		await expect(
+			stream(page).getByText('The live stream needs JavaScript.').isVisible(),
+		).resolves.toBe(true);
+		await expect(stream(page).getByText('Waiting for the first tick.').isVisible()).resolves.toBe(
+			true,
+		);
+		await expect(stream(page).getByRole('button').count()).resolves.toBe(0);
 	});
 
 	it('works from the keyboard alone', async () => {

@@ -47,6 +47,8 @@ class SubscribeBuilder extends HTMLElement {
 	#highlight: HighlightInto | undefined;
 	#announceTimer: ReturnType<typeof setTimeout> | undefined;
 	#urlTimer: ReturnType<typeof setTimeout> | undefined;
+	/** A copy of the first row the page came with: the pattern for rows added later. */
+	#rowPattern: HTMLLIElement | undefined;
 
 	connectedCallback(): void {
 		if (this.dataset.state === 'live') return;
@@ -54,12 +56,18 @@ class SubscribeBuilder extends HTMLElement {
 		this.dataset.highlighter = 'none';
 		const textarea = this.#textarea();
 		const highlight = part<HTMLElement>(this, 'highlight');
+		const wasReading = highlight.contains(document.activeElement);
 		// The highlighted copy becomes decoration under the textarea: hidden from assistive
 		// technology and out of the tab order (shiki makes a <pre> focusable for scrolling).
 		highlight.setAttribute('aria-hidden', 'true');
 		highlight.querySelector('pre')?.removeAttribute('tabindex');
-		for (const name of ['form', 'actions', 'tabs', 'send-hint']) part(this, name).hidden = false;
-		textarea.hidden = false;
+		// The page laid these out already, in EX 1's state; they only waited for this code.
+		for (const name of ['form', 'actions', 'tabs']) part(this, name).inert = false;
+		textarea.inert = false;
+		const first = part(this, 'rows').firstElementChild;
+		if (!(first instanceof HTMLLIElement))
+			throw new Error('<ch-subscribe-builder> needs EX 1’s rows in its HTML');
+		this.#rowPattern = first.cloneNode(true) as HTMLLIElement;
 		this.#setupTabs();
 
 		let text = stateToText(this.#state);
@@ -88,6 +96,8 @@ class SubscribeBuilder extends HTMLElement {
 		const wake = (): void => this.#loadHighlighter();
 		this.addEventListener('focusin', wake, { once: true });
 		this.addEventListener('pointerdown', wake, { once: true });
+		// A reader who was in the JSON stays there, now in the editor over it.
+		if (wasReading) textarea.focus({ preventScroll: true });
 	}
 
 	#textarea(): HTMLTextAreaElement {
@@ -260,7 +270,6 @@ class SubscribeBuilder extends HTMLElement {
 
 	#renderRows(): void {
 		const list = part<HTMLOListElement>(this, 'rows');
-		const template = part<HTMLTemplateElement>(this, 'row-template');
 		const form = part<HTMLFormElement>(this, 'form');
 		const action = form.elements.namedItem('action') as HTMLSelectElement;
 		action.value = this.#state.action;
@@ -269,8 +278,7 @@ class SubscribeBuilder extends HTMLElement {
 		const count = this.#state.symbols.length;
 		// Reuse rows that exist so focus and the caret stay where the reader left them.
 		while (list.children.length > count) list.lastElementChild?.remove();
-		while (list.children.length < count)
-			list.append(template.content.firstElementChild!.cloneNode(true));
+		while (list.children.length < count) list.append(this.#rowPattern!.cloneNode(true));
 		this.#state.symbols.forEach((entry, index) => {
 			const row = list.children[index] as HTMLLIElement;
 			const n = index + 1;

@@ -93,10 +93,12 @@ class TickStream extends HTMLElement {
 
 	connectedCallback(): void {
 		if (this.#socket) return;
-		part(this, 'controls').hidden = false;
-		part(this, 'log-controls').hidden = false;
+		part(this, 'controls').inert = false;
+		part(this, 'log-controls').inert = false;
+		// The placeholder rows of the static HTML give way to live ones of the same shape.
 		part<HTMLTableSectionElement>(this, 'rows').replaceChildren();
 		this.#ledger.apply(this.#parse(EX1_MESSAGE)!);
+		this.#rowsForLedger();
 		this.addEventListener('click', (event) => this.#onClick(event));
 		const params = new URL(location.href).searchParams;
 		// ?stream=simulate forces the in-page simulation; ?sim-rate=N speeds it up (benchmarks).
