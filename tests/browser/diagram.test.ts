@@ -7,6 +7,7 @@ import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
+	holdRequests,
 	launchBrowser,
 	newContext,
 	startSite,
@@ -275,12 +276,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 	] as const) {
 		it(`takes its live shape before its code arrives, so nothing moves (${width} px, motion ${reducedMotion})`, async () => {
 			const context = await newContext(browser, { width, height: 800, reducedMotion });
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			await context.route('**/pull-push.client.*.js', async (route) => {
-				await held;
-				await route.continue();
-			});
+			const release = await holdRequests(context, '**/pull-push.client.*.js');
 			const page = await context.newPage();
 			const errors = collectErrors(page);
 			await page.goto(site.url + CHAPTER);

@@ -8,6 +8,7 @@ import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
+	holdRequests,
 	launchBrowser,
 	newContext,
 	startSite,
@@ -148,12 +149,7 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		it(`lays the forms out before they come alive and keeps what was typed meanwhile (${width} px)`, async () => {
 			// Hold the exercises' code back, as a slow network would, while the reader is already there.
 			const context = await newContext(browser, { width, height: 800 });
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			await context.route('**/exercise.client.*.js', async (route) => {
-				await held;
-				await route.continue();
-			});
+			const release = await holdRequests(context, '**/exercise.client.*.js');
 			const page = await context.newPage();
 			const errors = collectErrors(page);
 			await page.goto(site.url + CHAPTER);

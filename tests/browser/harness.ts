@@ -90,6 +90,20 @@ export function newContext(
 	});
 }
 
+/**
+ * Holds back requests matching `glob` (a widget's code, say), as a slow network would, until
+ * the returned function is called; lets a test look at the page before the code arrives.
+ */
+export async function holdRequests(context: BrowserContext, glob: string): Promise<() => void> {
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await context.route(glob, async (route) => {
+		await held;
+		await route.continue();
+	});
+	return release;
+}
+
 /** Collects console errors and uncaught page errors so a test can assert there were none. */
 export function collectErrors(page: Page): string[] {
 	const errors: string[] = [];

@@ -10,6 +10,7 @@ import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
+	holdRequests,
 	launchBrowser,
 	newContext,
 	siteDist,
@@ -138,12 +139,7 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 			// Hold the builder's code back, as a slow network would, with the reader already there.
 			const context = await newContext(browser, { width, height: 800 });
 			contexts.push(context);
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			await context.route('**/subscribe-builder.client.*.js', async (route) => {
-				await held;
-				await route.continue();
-			});
+			const release = await holdRequests(context, '**/subscribe-builder.client.*.js');
 			const page = await context.newPage();
 			const errors = collectErrors(page);
 			await page.goto(site.url + CHAPTER);
@@ -382,12 +378,7 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		it(`lays the stream panel out live before it connects, so it holds still (${width} px)`, async () => {
 			const context = await newContext(browser, { width, height: 800 });
 			contexts.push(context);
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			await context.route('**/tick-stream.client.*.js', async (route) => {
-				await held;
-				await route.continue();
-			});
+			const release = await holdRequests(context, '**/tick-stream.client.*.js');
 			const page = await context.newPage();
 			const errors = collectErrors(page);
 			await page.goto(site.url + CHAPTER);
