@@ -19,6 +19,26 @@ function loadThosePassed(): void {
 	for (const [element, run] of waiting) if (element.getBoundingClientRect().bottom < 0) run();
 }
 
+/**
+ * The widget's code did not arrive (offline, or the site changed under an open page): its
+ * live layout would sit there inert with no word why, so say so and offer a reload (a failed
+ * module import is not retried within the same page).
+ */
+function sayLoadFailed(element: Element): void {
+	if (element.querySelector(':scope > .ch-load-failed')) return;
+	const note = document.createElement('p');
+	note.className = 'ch-load-failed';
+	note.setAttribute('role', 'alert');
+	note.append('This interactive part could not load, so its controls do nothing. ');
+	const reload = document.createElement('button');
+	reload.type = 'button';
+	reload.className = 'ch-btn';
+	reload.textContent = 'Reload the page';
+	reload.addEventListener('click', () => location.reload());
+	note.append(reload);
+	element.prepend(note);
+}
+
 /** Calls `load` once: when `element` comes within LEAD of the viewport or is above it. */
 export function onVisible(element: Element, load: () => Promise<unknown>): void {
 	let observer: IntersectionObserver | undefined;
@@ -28,7 +48,10 @@ export function onVisible(element: Element, load: () => Promise<unknown>): void 
 		started = true;
 		observer?.disconnect();
 		waiting.delete(element);
-		load().catch((error: unknown) => console.error('Widget failed to load', error));
+		load().catch((error: unknown) => {
+			console.error('Widget failed to load', error);
+			sayLoadFailed(element);
+		});
 	};
 	if (!('IntersectionObserver' in window)) {
 		run();

@@ -464,6 +464,27 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 		await context.close();
 	});
 
+	it("says so, and offers a reload, when a widget's code cannot be fetched", async () => {
+		const context = await newContext(browser, { width: 360, height: 800 });
+		await context.route('**/exercise.client.*.js', (route) => route.abort('internetdisconnected'));
+		const page = await context.newPage();
+		await page.goto(site.url + CHAPTER);
+		const set = page.locator('ch-exercises');
+		await set.scrollIntoViewIfNeeded();
+		const alert = set.getByRole('alert');
+		await alert.waitFor();
+		await expect(alert.textContent()).resolves.toMatch(/could not load/);
+		await expect(alert.getByRole('button', { name: 'Reload the page' }).isVisible()).resolves.toBe(
+			true,
+		);
+		// The rest of the page carries on: the diagram above still came alive.
+		await expect(page.locator('ch-pull-push').getAttribute('data-state')).resolves.not.toBe(
+			'static',
+		);
+		expect(await axeViolations(page, 'ch-exercises')).toEqual([]);
+		await context.close();
+	});
+
 	it('brings widgets a jump went past to life, so Home still reaches the top', async () => {
 		const { page, context, errors } = await open({ width: 412, height: 823 });
 		await page.waitForLoadState('networkidle');
