@@ -426,6 +426,40 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 		await expect(stream(page).getByRole('button').count()).resolves.toBe(0);
 	});
 
+	for (const reducedMotion of ['no-preference', 'reduce'] as const) {
+		it(`flashes a price that moves${reducedMotion === 'reduce' ? ', except with reduced motion' : ''}`, async () => {
+			const { page, errors } = await open({ reducedMotion });
+			await streamOpen(page);
+			const flash = await page.evaluate(
+				() =>
+					new Promise<{ direction: string; animation: string; background: string }>((resolve) => {
+						const table = document.querySelector('ch-tick-stream table')!;
+						const observer = new MutationObserver((records) => {
+							const cell = records[0]!.target as HTMLElement;
+							const style = getComputedStyle(cell, '::before');
+							observer.disconnect();
+							resolve({
+								direction: cell.dataset.flash ?? '',
+								animation: style.animationName,
+								background: style.backgroundColor,
+							});
+						});
+						observer.observe(table, {
+							attributes: true,
+							subtree: true,
+							attributeFilter: ['data-flash'],
+						});
+					}),
+			);
+			expect(flash.direction).toMatch(/^(up|down)-[ab]$/);
+			// The colour sits under the price in a layer whose fade the compositor runs.
+			expect(flash.background).not.toBe('rgba(0, 0, 0, 0)');
+			if (reducedMotion === 'reduce') expect(flash.animation).toBe('none');
+			else expect(flash.animation).toMatch(/^ts-flash-[ab]$/);
+			expect(errors).toEqual([]);
+		});
+	}
+
 	it('works from the keyboard alone', async () => {
 		const { page } = await open();
 		await streamOpen(page);

@@ -84,6 +84,7 @@ class TickStream extends HTMLElement {
 	#hiddenWhilePaused = 0;
 	#received = 0;
 	#newestTickMs: number | undefined;
+	#stampedTickMs: number | undefined;
 	/** Moves the polling counter on while connected, even when no tick arrives. */
 	#clockTimer: ReturnType<typeof setInterval> | undefined;
 	#stateInfo: SocketStateInfo = { state: 'idle', failures: 0 };
@@ -366,8 +367,10 @@ class TickStream extends HTMLElement {
 		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
 		part(this, 'polling').textContent = this.#polling.requests.toLocaleString('en-US');
 		this.dataset.received = String(this.#received);
-		if (this.#newestTickMs !== undefined) {
-			// For the render benchmark: the newest tick painted, and when it was painted.
+		if (this.#newestTickMs !== undefined && this.#newestTickMs !== this.#stampedTickMs) {
+			// For the render benchmark: the newest tick painted, and when it was painted (only
+			// when this frame brought one: the half-second counter refresh is not a tick).
+			this.#stampedTickMs = this.#newestTickMs;
 			this.dataset.paintedTickMs = String(this.#newestTickMs);
 			this.dataset.paintedAtMs = String(Date.now());
 		}
