@@ -1,6 +1,6 @@
 // `npm run bench`: every figure the project measures, in one table, also written to
 // bench/RESULTS.md. Each section names the command that produced it and the machine it ran on.
-//   --skip build,weight,lighthouse,stream,render,diagram   leave sections out
+//   --skip build,weight,lighthouse,stream,render-real,render,diagram   leave sections out
 //   --stream-clients 100,1000,2000   passed to the stream benchmark
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -207,13 +207,20 @@ async function subBench(
 }
 
 await subBench(
+	'render-real',
+	'Tick rendering in the page (EX 1 at the market pace, ~3 ticks/s)',
+	'bench/render.bench.ts',
+	['--rate', 'real'],
+);
+await subBench('render', 'Tick rendering in the page (~50 ticks/s)', 'bench/render.bench.ts');
+await subBench('diagram', 'Pull-vs-push diagram frame rate', 'bench/diagram.bench.ts');
+// The load test last: its thousands of clients leave the two cores busy for a while after.
+await subBench(
 	'stream',
 	'Stream server vs bare ws broadcast',
 	'bench/stream.bench.ts',
 	streamClients ? ['--clients', streamClients] : [],
 );
-await subBench('render', 'Tick rendering in the page (~50 ticks/s)', 'bench/render.bench.ts');
-await subBench('diagram', 'Pull-vs-push diagram frame rate', 'bench/diagram.bench.ts');
 
 const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const markdown = [
