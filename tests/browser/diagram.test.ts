@@ -292,6 +292,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 			expect(await diagram.locator('.pp-live').evaluate((el) => (el as HTMLElement).inert)).toBe(
 				true,
 			);
+			expect(await axeViolations(page, 'ch-pull-push')).toEqual([]);
 
 			release();
 			await page.waitForFunction(

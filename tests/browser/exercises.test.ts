@@ -159,6 +159,7 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 			await exercise(page, 'ch39-a').getByLabel('Needs a WebSocket').check();
 			await exercise(page, 'ch39-b').getByLabel('Your answer').fill('28800');
 			expect(await page.locator('ch-exercise[data-ready]').count()).toBe(0);
+			expect(await axeViolations(page, 'ch-exercises')).toEqual([]);
 
 			release();
 			await page.waitForFunction(

@@ -398,6 +398,7 @@ describe.skipIf(!browserAvailable)('subscribe builder and live stream', () => {
 					.locator('[data-part="controls"]')
 					.evaluate((el) => (el as HTMLElement).inert),
 			).toBe(true);
+			expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
 
 			release();
 			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
