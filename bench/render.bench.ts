@@ -17,6 +17,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { createStreamServer } from '../server/stream-server.ts';
 import { INSTRUMENTS } from '../src/lib/market-engine.ts';
+import { EX1_STATE } from '../src/lib/subscribe-message.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 
 const DIST = fileURLToPath(new URL(`../${process.env.SITE_DIST ?? 'dist'}/`, import.meta.url));
@@ -30,10 +31,9 @@ const valueOf = (flag: string): string | undefined => {
 const seconds = Number(valueOf('--seconds') ?? 8);
 const rateArg = valueOf('--rate') ?? '50';
 const jsonPath = valueOf('--json');
-const ex1Rate = INSTRUMENTS.filter((i) => i.symbol === 'RELIANCE' || i.symbol === 'TCS').reduce(
-	(sum, i) => sum + i.ticksPerSecond,
-	0,
-);
+const ex1Rate = INSTRUMENTS.filter((i) =>
+	EX1_STATE.symbols.some((s) => s.symbol === i.symbol && s.exchange === i.exchange),
+).reduce((sum, i) => sum + i.ticksPerSecond, 0);
 // `--rate real` keeps the market's own pace for EX 1's two symbols.
 const targetRate = rateArg === 'real' ? ex1Rate : Number(rateArg);
 if (!(seconds > 0 && seconds <= 120) || !(targetRate > 0 && targetRate <= 1000)) {

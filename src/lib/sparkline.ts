@@ -8,6 +8,13 @@ export interface SparklineBox {
 	padding?: number;
 }
 
+/** The box of the stream panel's sparklines: its static placeholders and its live rows share it. */
+export const TICKER_SPARK_BOX: Readonly<SparklineBox> = Object.freeze({
+	width: 96,
+	height: 24,
+	padding: 2,
+});
+
 /** Rounds to one decimal place: enough for a small viewBox, and keeps `d` short. */
 function round1(value: number): number {
 	return Math.round(value * 10) / 10;

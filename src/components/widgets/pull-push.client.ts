@@ -391,10 +391,7 @@ export class ChPullPush extends HTMLElement {
 		this.rateInput.value = String(this.tickRate);
 		this.showSettings();
 
-		if (this.reducedMotion) {
-			this.playButton.hidden = true;
-			q<HTMLElement>('[data-part="note"]').hidden = false;
-		}
+		// With reduced motion the stylesheet has already hidden Play and shown the note.
 		this.playButton.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
 		q('[data-action="step"]').addEventListener('click', () => this.step());
 		q('[data-action="restart"]').addEventListener('click', () => this.restart());

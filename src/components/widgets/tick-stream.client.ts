@@ -20,18 +20,14 @@ import { STREAM_STATE_EVENT, type StreamStateDetail } from '../../lib/events.ts'
 import { createPollingEquivalent } from '../../lib/polling-equivalent.ts';
 import { parseClientMessage, parseServerFrame, type MarketDataFrame } from '../../lib/protocol.ts';
 import { onTickLine } from '../../lib/py-float.ts';
-import { PriceWindow, sparklinePath } from '../../lib/sparkline.ts';
+import { PriceWindow, sparklinePath, TICKER_SPARK_BOX } from '../../lib/sparkline.ts';
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
-/** EX 1's message, compact, exactly as the chapter's Python prints it minus the spaces. */
-const EX1_MESSAGE =
-	'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}';
 const CONSOLE_LINES = 200;
 const LOG_ENTRIES = 150;
 /** Longest frame text shown in the log; a depth frame is ~1 KB, so this only trims oddities. */
 const LOG_TEXT_MAX = 2000;
 const SPARK_POINTS = 60;
-const SPARK_BOX = { width: 96, height: 24, padding: 2 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 interface Row {
@@ -98,7 +94,9 @@ class TickStream extends HTMLElement {
 		part(this, 'log-controls').inert = false;
 		// The placeholder rows of the static HTML give way to live ones of the same shape.
 		part<HTMLTableSectionElement>(this, 'rows').replaceChildren();
-		this.#ledger.apply(this.#parse(EX1_MESSAGE)!);
+		// EX 1's message, compact, as the page rendered its placeholder rows from it.
+		const first = this.#parse(this.dataset.firstMessage ?? '');
+		if (first) this.#ledger.apply(first);
 		this.#rowsForLedger();
 		this.addEventListener('click', (event) => this.#onClick(event));
 		const params = new URL(location.href).searchParams;
@@ -248,7 +246,7 @@ class TickStream extends HTMLElement {
 		for (const td of Object.values(cells)) td.textContent = '—';
 		const spark = cell('ts-spark');
 		const svg = document.createElementNS(SVG_NS, 'svg');
-		svg.setAttribute('viewBox', `0 0 ${SPARK_BOX.width} ${SPARK_BOX.height}`);
+		svg.setAttribute('viewBox', `0 0 ${TICKER_SPARK_BOX.width} ${TICKER_SPARK_BOX.height}`);
 		svg.setAttribute('aria-hidden', 'true');
 		svg.setAttribute('focusable', 'false');
 		const path = document.createElementNS(SVG_NS, 'path');
@@ -327,7 +325,7 @@ class TickStream extends HTMLElement {
 				data.volume === undefined ? '—' : data.volume.toLocaleString('en-IN');
 			row.cells.bid.textContent = price(data.depth?.buy[0]?.price);
 			row.cells.ask.textContent = price(data.depth?.sell[0]?.price);
-			row.path.setAttribute('d', sparklinePath(row.prices.values(), SPARK_BOX));
+			row.path.setAttribute('d', sparklinePath(row.prices.values(), TICKER_SPARK_BOX));
 			if (row.flash) {
 				// Alternate two identical animations so each tick restarts the flash.
 				row.cells.ltp.dataset.flash = `${row.flash}-${row.cells.ltp.dataset.flash?.endsWith('a') ? 'b' : 'a'}`;
