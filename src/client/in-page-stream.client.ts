@@ -2,6 +2,7 @@
 // the panel runs the same market engine and the same StreamSession in the page, behind the same
 // socket interface as a real WebSocket. Same seed, same clock: the prices match what the real
 // server would have sent at the same moment. The panel says plainly that it is simulating.
+import { CLOSE_DROPPED_ON_REQUEST, MAX_SYMBOLS_PER_CONNECTION } from '../lib/constants.ts';
 import { DEFAULT_SEED, createMarket, type Market } from '../lib/market-engine.ts';
 import { StreamSession } from '../lib/stream-session.ts';
 import type { StreamSocket } from './reconnecting-socket.client.ts';
@@ -15,12 +16,8 @@ export interface InPageStreamOptions {
 	now?: () => number;
 }
 
-/** The page's /stream mount allows this many symbols per connection too (server/limits.ts). */
-const MAX_SYMBOLS = 100;
 /** After a long pause (a background tab), deliver at most this much backlog, in ms. */
 const MAX_BACKLOG_MS = 2000;
-/** Close code and reason the server uses for `simulate_drop`. */
-const CLOSE_DROPPED_ON_REQUEST = 4000;
 
 const markets = new Map<string, Market>();
 
@@ -50,7 +47,7 @@ class InPageSocket implements StreamSocket {
 		this.#session = new StreamSession({
 			market,
 			implicitAuth: true,
-			maxSymbols: MAX_SYMBOLS,
+			maxSymbols: MAX_SYMBOLS_PER_CONNECTION,
 			allowSimulateDrop: true,
 		});
 		this.#lastPumpMs = this.#now();

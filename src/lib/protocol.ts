@@ -2,6 +2,7 @@
 // mock server, the page's in-page simulation and the subscribe-message builder. Parsing returns
 // a result instead of throwing: a typed request, or issues that name the JSON path, carry
 // OpenAlgo's exact wire code and text, and a fuller hint for a beginner. Ships to the browser.
+import { EXCHANGES } from './instruments.ts';
 import type { Market, Tick } from './market-engine.ts';
 
 export type ModeNumber = 1 | 2 | 3;
@@ -22,18 +23,6 @@ export const DEMO_USER = 'demo';
 /** Depth levels a subscriber may ask for; anything else is granted 5 (spec §6, §13). */
 export const DEPTH_LEVELS: readonly number[] = [5, 20, 30, 50];
 export const DEFAULT_DEPTH = 5;
-/** Exchanges OpenAlgo names; listed in hints. Other upper-case codes are accepted too. */
-export const EXCHANGES: readonly string[] = [
-	'NSE',
-	'BSE',
-	'NFO',
-	'BFO',
-	'CDS',
-	'BCD',
-	'MCX',
-	'NSE_INDEX',
-	'BSE_INDEX',
-];
 
 export type WireErrorCode =
 	| 'INVALID_JSON'
