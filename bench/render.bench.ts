@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { createStreamServer } from '../server/stream-server.ts';
-import { INSTRUMENTS } from '../src/lib/market-engine.ts';
+import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../src/lib/instruments.ts';
 import { EX1_STATE } from '../src/lib/subscribe-message.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 

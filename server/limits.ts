@@ -1,5 +1,16 @@
 // Every limit and interval of the mock stream server, in one place (as ws keeps its constants
-// in one module). Tests shrink them through `createStreamServer({ limits })`.
+// in one module). Tests shrink them through `createStreamServer({ limits })`. Facts the page
+// shares (symbol cap, payload size, close codes) come from src/lib/constants.ts.
+import {
+	CLOSE_AUTH_TIMEOUT,
+	CLOSE_DROPPED_ON_REQUEST,
+	CLOSE_GOING_AWAY,
+	CLOSE_POLICY_VIOLATION,
+	MAX_PAYLOAD_BYTES,
+	MAX_SYMBOLS_PER_CONNECTION,
+} from '../src/lib/constants.ts';
+
+export { CLOSE_AUTH_TIMEOUT, CLOSE_DROPPED_ON_REQUEST, CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION };
 
 export interface Limits {
 	/** Largest inbound message; bigger closes the connection with 1009 (OpenAlgo: 1 MiB). */
@@ -27,8 +38,8 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
-	maxPayloadBytes: 1024 * 1024,
-	maxSymbolsPerConnection: 100,
+	maxPayloadBytes: MAX_PAYLOAD_BYTES,
+	maxSymbolsPerConnection: MAX_SYMBOLS_PER_CONNECTION,
 	messagesPerSecond: 20,
 	messageBurst: 40,
 	floodCloseAfter: 200,
@@ -39,12 +50,6 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 	pumpIntervalMs: 10,
 	closeTimeoutMs: 1000,
 };
-
-/** Close codes the server uses (RFC 6455 §7.4.1, plus OpenAlgo's and the mock's own 4xxx). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_POLICY_VIOLATION = 1008;
-export const CLOSE_AUTH_TIMEOUT = 4401;
-export const CLOSE_DROPPED_ON_REQUEST = 4000;
 
 /** Merges overrides into the defaults, refusing values that would break the server. */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {

@@ -8,7 +8,7 @@
 // rather than an array of millions of samples.
 import { Worker } from 'node:worker_threads';
 import { WebSocket } from 'ws';
-import { INSTRUMENTS } from '../../src/lib/market-engine.ts';
+import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../../src/lib/instruments.ts';
 import type { ServerKind } from './stream-serve.ts';
 
 /** Latencies are whole milliseconds (both ends use Date.now()); the last bucket collects the rest. */

@@ -18,8 +18,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DEFAULT_LIMITS } from '../../server/limits.ts';
 import { createStreamServer } from '../../server/stream-server.ts';
-import { INSTRUMENTS, createMarket } from '../../src/lib/market-engine.ts';
-import { marketDataFrame, marketDataPayload } from '../../src/lib/protocol.ts';
+import { createMarket } from '../../src/lib/market-engine.ts';
+import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../../src/lib/instruments.ts';
+import { marketDataPayload } from '../../src/lib/market-data.ts';
+import { marketDataFrame } from '../../src/lib/protocol.ts';
 
 export type ServerKind = 'ours' | 'bare';
 

@@ -135,13 +135,15 @@ export function previousChapter<T extends { data: ChapterFrontmatter }>(
 export interface ExerciseRef {
 	id: string;
 	kind: string;
+	/** The `answer` prop as the page's data-answer holds it, when it is a literal. */
+	answer?: string;
 }
 
 /**
- * The `<Exercise>` elements of a chapter's MDX, in order, with their `id` and `kind` (plain
- * string attributes). Attribute values in quotes or braces are skipped whole, so a `>` inside
- * them does not end the tag. An exercise whose id or kind is not a plain string has them empty;
- * the component refuses that at build, so the home page's count never disagrees with the page.
+ * The `<Exercise>` elements of a chapter's MDX, in order, with their `id`, `kind` and `answer`
+ * (quoted strings, or a number or string literal in braces). Attribute values in quotes or
+ * braces are skipped whole, so a `>` inside them does not end the tag. What is not a literal is
+ * left out; the component refuses that at build, so the home page never disagrees with the page.
  */
 export function exercisesIn(body: string): ExerciseRef[] {
 	const refs: ExerciseRef[] = [];
@@ -161,6 +163,7 @@ export function exercisesIn(body: string): ExerciseRef[] {
 				continue;
 			}
 			if (char === '{') {
+				const start = i;
 				let depth = 0;
 				let quote: string | undefined;
 				for (; i < body.length; i++) {
@@ -172,6 +175,10 @@ export function exercisesIn(body: string): ExerciseRef[] {
 					else if (c === '{') depth++;
 					else if (c === '}' && --depth === 0) break;
 				}
+				const literal = body.slice(start + 1, i).trim();
+				const string = /^(["'])(.*)\1$/.exec(literal)?.[2];
+				if (name && /^-?\d+(\.\d+)?$/.test(literal)) attributes[name] = literal;
+				else if (name && string !== undefined && !/["'\\]/.test(string)) attributes[name] = string;
 				name = '';
 				i++;
 				continue;
@@ -185,7 +192,9 @@ export function exercisesIn(body: string): ExerciseRef[] {
 			if (char !== '=') name = char.trim() === '' ? name : '';
 			i++;
 		}
-		refs.push({ id: attributes.id ?? '', kind: attributes.kind ?? '' });
+		const ref: ExerciseRef = { id: attributes.id ?? '', kind: attributes.kind ?? '' };
+		if (attributes.answer !== undefined) ref.answer = attributes.answer;
+		refs.push(ref);
 	}
 	return refs;
 }

@@ -3,73 +3,9 @@
 // which is what lets any number of stream servers (and the page's own simulation) serve
 // identical prices with no shared state. No clock and no Math.random: time is a parameter.
 import { hashString, unit } from './hash.ts';
+import { INSTRUMENTS, NSE_TICK_SIZE, type InstrumentSpec } from './instruments.ts';
 
 export const DEFAULT_SEED = 39;
-/** NSE's tick size for equities and indices, in rupees. */
-export const NSE_TICK_SIZE = 0.05;
-
-export interface InstrumentSpec {
-	symbol: string;
-	exchange: string;
-	/** Centre of the price path, in rupees. */
-	basePrice: number;
-	/** Mean tick arrivals per second (Poisson). */
-	ticksPerSecond: number;
-	/** Typical relative deviation of the price from its base (0.006 = 0.6%). */
-	volatility: number;
-	tickSize: number;
-}
-
-export const INSTRUMENTS: readonly InstrumentSpec[] = [
-	{
-		symbol: 'RELIANCE',
-		exchange: 'NSE',
-		basePrice: 1313.6,
-		ticksPerSecond: 2,
-		volatility: 0.004,
-		tickSize: NSE_TICK_SIZE,
-	},
-	{
-		symbol: 'TCS',
-		exchange: 'NSE',
-		basePrice: 3120.5,
-		ticksPerSecond: 1.2,
-		volatility: 0.004,
-		tickSize: NSE_TICK_SIZE,
-	},
-	{
-		symbol: 'INFY',
-		exchange: 'NSE',
-		basePrice: 1545.3,
-		ticksPerSecond: 1.5,
-		volatility: 0.005,
-		tickSize: NSE_TICK_SIZE,
-	},
-	{
-		symbol: 'HDFCBANK',
-		exchange: 'NSE',
-		basePrice: 1712.4,
-		ticksPerSecond: 1.8,
-		volatility: 0.004,
-		tickSize: NSE_TICK_SIZE,
-	},
-	{
-		symbol: 'SBIN',
-		exchange: 'NSE',
-		basePrice: 812.35,
-		ticksPerSecond: 2.2,
-		volatility: 0.006,
-		tickSize: NSE_TICK_SIZE,
-	},
-	{
-		symbol: 'NIFTY',
-		exchange: 'NSE_INDEX',
-		basePrice: 24350.15,
-		ticksPerSecond: 1,
-		volatility: 0.003,
-		tickSize: NSE_TICK_SIZE,
-	},
-];
 
 export interface Tick {
 	symbol: string;

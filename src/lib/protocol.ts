@@ -2,7 +2,7 @@
 // mock server, the page's in-page simulation and the subscribe-message builder. Parsing returns
 // a result instead of throwing: a typed request, or issues that name the JSON path, carry
 // OpenAlgo's exact wire code and text, and a fuller hint for a beginner. Ships to the browser.
-import type { Market, Tick } from './market-engine.ts';
+import { EXCHANGES } from './instruments.ts';
 
 export type ModeNumber = 1 | 2 | 3;
 export type ModeLabel = 'LTP' | 'Quote' | 'Depth';
@@ -22,18 +22,6 @@ export const DEMO_USER = 'demo';
 /** Depth levels a subscriber may ask for; anything else is granted 5 (spec §6, §13). */
 export const DEPTH_LEVELS: readonly number[] = [5, 20, 30, 50];
 export const DEFAULT_DEPTH = 5;
-/** Exchanges OpenAlgo names; listed in hints. Other upper-case codes are accepted too. */
-export const EXCHANGES: readonly string[] = [
-	'NSE',
-	'BSE',
-	'NFO',
-	'BFO',
-	'CDS',
-	'BCD',
-	'MCX',
-	'NSE_INDEX',
-	'BSE_INDEX',
-];
 
 export type WireErrorCode =
 	| 'INVALID_JSON'
@@ -833,51 +821,6 @@ export function marketDataFrame(
 		mode,
 		data,
 		broker,
-	};
-}
-
-/** The `data` of a market_data frame for one tick at one mode, with the fields the SDK reads. */
-export function marketDataPayload(
-	market: Market,
-	instrument: Instrument,
-	mode: ModeNumber,
-	tick: Tick,
-	depthLevels: number = DEFAULT_DEPTH,
-): MarketDataPayload {
-	const stamp = {
-		ltt: tick.timeMs,
-		symbol: instrument.symbol,
-		exchange: instrument.exchange,
-		mode,
-		timestamp: tick.timeMs,
-	};
-	if (mode === 1) return { ltp: tick.ltp, ...stamp };
-	const quote = market.quote(instrument.symbol, instrument.exchange, tick.timeMs);
-	if (mode === 2) {
-		return {
-			ltp: tick.ltp,
-			open: quote.open,
-			high: quote.high,
-			low: quote.low,
-			close: quote.close,
-			volume: quote.volume,
-			last_trade_quantity: tick.quantity,
-			avg_trade_price: quote.averagePrice,
-			change: quote.change,
-			change_percent: quote.changePercent,
-			...stamp,
-		};
-	}
-	const book = market.depth(instrument.symbol, instrument.exchange, tick.timeMs, depthLevels);
-	return {
-		ltp: tick.ltp,
-		open: quote.open,
-		high: quote.high,
-		low: quote.low,
-		close: quote.close,
-		volume: quote.volume,
-		depth: { buy: book.buy, sell: book.sell },
-		...stamp,
 	};
 }
 

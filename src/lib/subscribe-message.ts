@@ -3,12 +3,8 @@
 // validateClientMessage) into errors an editor can show, and the `?msg=` link that shares a
 // message. Pure: the widget wires DOM events to these functions.
 import { locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
-import {
-	EXCHANGES,
-	validateClientMessage,
-	type ClientRequest,
-	type ProtocolIssue,
-} from './protocol.ts';
+import { CHAPTER_INSTRUMENTS, EXCHANGES, instrumentKey } from './instruments.ts';
+import { validateClientMessage, type ClientRequest, type ProtocolIssue } from './protocol.ts';
 import { compactJson, jsonDumps } from './py-render.ts';
 
 export type BuilderAction = 'subscribe' | 'unsubscribe';
@@ -18,14 +14,9 @@ export const BUILDER_MODES: readonly BuilderMode[] = ['ltp', 'quote', 'depth'];
 /** Exchanges the form offers, in OpenAlgo's order. */
 export const EXCHANGE_CHOICES: readonly string[] = EXCHANGES;
 /** Symbols the "Add symbol" button offers in turn (the mock market's named instruments). */
-export const SUGGESTED_SYMBOLS: readonly BuilderSymbol[] = [
-	{ symbol: 'RELIANCE', exchange: 'NSE' },
-	{ symbol: 'TCS', exchange: 'NSE' },
-	{ symbol: 'INFY', exchange: 'NSE' },
-	{ symbol: 'HDFCBANK', exchange: 'NSE' },
-	{ symbol: 'SBIN', exchange: 'NSE' },
-	{ symbol: 'NIFTY', exchange: 'NSE_INDEX' },
-];
+export const SUGGESTED_SYMBOLS: readonly BuilderSymbol[] = CHAPTER_INSTRUMENTS.map(
+	({ symbol, exchange }) => ({ symbol, exchange }),
+);
 /** Longest `?msg=` value decoded; longer links are refused (a message is a few hundred bytes). */
 export const MAX_URL_PARAM_LENGTH = 8192;
 export const URL_PARAM = 'msg';
@@ -118,8 +109,8 @@ export function messageToState(
 
 /** Adds the first suggested symbol not in the list yet (or an empty row when all are). */
 export function addSymbol(state: BuilderState): BuilderState {
-	const taken = new Set(state.symbols.map((s) => `${s.exchange}:${s.symbol}`));
-	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(`${s.exchange}:${s.symbol}`)) ?? {
+	const taken = new Set(state.symbols.map((s) => instrumentKey(s.symbol, s.exchange)));
+	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(instrumentKey(s.symbol, s.exchange))) ?? {
 		symbol: '',
 		exchange: 'NSE',
 	};

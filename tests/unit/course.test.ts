@@ -157,8 +157,8 @@ describe('listedChapters, previousChapter and nextTeaser', () => {
 describe('exercisesIn', () => {
 	it("reads chapter 39's three exercises", () => {
 		expect(exercisesIn(BODY!)).toEqual([
-			{ id: 'ch39-a', kind: 'choice' },
-			{ id: 'ch39-b', kind: 'number' },
+			{ id: 'ch39-a', kind: 'choice', answer: 'Polling is fine' },
+			{ id: 'ch39-b', kind: 'number', answer: '28800' },
 			{ id: 'ch39-c', kind: 'text' },
 		]);
 	});
@@ -169,12 +169,14 @@ describe('exercisesIn', () => {
 			'<Exercise model="a > b" points={["x > y", \'it\\\'s\']} id="one" kind="text">',
 			'</Exercise>',
 			"<Exercise kind='number' answer={2 > 1 ? 3 : 4} id='two' />",
-			'<Exercise id={"computed"} kind="choice">',
+			'<Exercise id={name} kind="choice">',
+			"<Exercise id='three' kind=\"choice\" answer={'B'}>",
 		].join('\n');
 		expect(exercisesIn(body)).toEqual([
 			{ id: 'one', kind: 'text' },
 			{ id: 'two', kind: 'number' },
 			{ id: '', kind: 'choice' },
+			{ id: 'three', kind: 'choice', answer: 'B' },
 		]);
 	});
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INSTRUMENTS, NSE_TICK_SIZE, createMarket } from '../../src/lib/market-engine.ts';
+import { createMarket } from '../../src/lib/market-engine.ts';
+import { INSTRUMENTS, NSE_TICK_SIZE } from '../../src/lib/instruments.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 5, 0, 0);
 
