@@ -12,14 +12,12 @@ import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
-import {
-	errorFrame,
-	marketDataFrame,
-	marketDataPayload,
-	type ModeNumber,
-	type WireErrorCode,
-} from '../src/lib/protocol.ts';
-import { StreamSession, subscriptionKey, type Subscription } from '../src/lib/stream-session.ts';
+import { framesDue } from '../src/lib/market-data.ts';
+import { errorFrame, type WireErrorCode } from '../src/lib/protocol.ts';
+import { StreamSession } from '../src/lib/stream-session.ts';
+import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
+import { instrumentKey } from '../src/lib/instruments.ts';
+import { MAX_TICK_BACKLOG_MS } from '../src/lib/constants.ts';
 import { clientAddress, isHostAllowed, isOriginAllowed, requestHost } from './client-address.ts';
 import { handshakeFrame, isHandshakeRequest } from './handshake.ts';
 import {
@@ -119,6 +117,11 @@ const CLOSE_REASONS = {
 	shutdown: 'server shutting down',
 } as const;
 
+/** A subscription in the fan-out index, with the client that holds it. */
+interface Held extends Subscription {
+	client: Client;
+}
+
 interface Client {
 	id: number;
 	ws: WebSocket;
@@ -180,7 +183,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	if (site) wss.on('headers', (headers, req) => responseLines.set(req, [...headers]));
 	const clients = new Set<Client>();
 	/** Who holds each (exchange:symbol), with which subscriptions. */
-	const index = new Map<string, Map<Client, Subscription[]>>();
+	const index = new Map<string, Map<Client, Held[]>>();
 	/** Connections and handshakes in flight per client address. */
 	const perAddress = new Map<string, number>();
 	/** Failed-authenticate token bucket per client address. */
@@ -230,12 +233,13 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	function reindex(client: Client): void {
 		unindex(client);
 		for (const subscription of client.session.subscriptions()) {
-			const pair = `${subscription.exchange}:${subscription.symbol}`;
+			const pair = instrumentKey(subscription.symbol, subscription.exchange);
 			let holders = index.get(pair);
 			if (!holders) index.set(pair, (holders = new Map()));
+			const entry: Held = { ...subscription, client };
 			const list = holders.get(client);
-			if (list) list.push(subscription);
-			else holders.set(client, [subscription]);
+			if (list) list.push(entry);
+			else holders.set(client, [entry]);
 			client.pairs.add(pair);
 		}
 	}
@@ -314,9 +318,16 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		client.pending.clear();
 	}
 
+	/** Every subscription of every holder of one instrument, in the order they joined. */
+	function* heldBy(holders: Map<Client, Held[]>): Generator<Held> {
+		for (const list of holders.values()) yield* list;
+	}
+
 	/**
-	 * Computes each due tick once and fans the same frame out to every holder: serialised and
-	 * UTF-8 encoded once per tick and variant (mode, depth), not once per client.
+	 * Sends what is due since the last pump. The frames come from `framesDue` (src/lib), the
+	 * same function the page's in-page stream uses, so both mounts send the same frames (each
+	 * subscription's `sinceMs` and the backlog cap honoured). Each frame is serialised and
+	 * UTF-8 encoded once and the same bytes fanned out to every holder.
 	 */
 	function pump(): void {
 		const to = now();
@@ -324,34 +335,23 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		lastPumpMs = to;
 		for (const client of clients) flushPending(client);
 		if (to <= from) return;
+		const start = Math.max(from, to - MAX_TICK_BACKLOG_MS);
+		// Most pumps have no tick for most instruments: ask the engine (cheap) before gathering holders.
+		const ticking: Array<Map<Client, Held[]>> = [];
+		for (const holders of index.values()) {
+			const first = holders.values().next().value?.[0];
+			if (first && market.ticksBetween(first.symbol, first.exchange, start, to).length > 0)
+				ticking.push(holders);
+		}
+		if (ticking.length === 0) return;
+		const held = (function* () {
+			for (const holders of ticking) yield* heldBy(holders);
+		})();
 		try {
-			for (const holders of index.values()) {
-				const first = holders.values().next().value?.[0];
-				if (!first) continue;
-				const ticks = market.ticksBetween(first.symbol, first.exchange, from, to);
-				for (const tick of ticks) {
-					const frames = new Map<number, Buffer>();
-					for (const [client, subscriptions] of holders) {
-						for (const subscription of subscriptions) {
-							const variant = subscription.mode * 1000 + subscription.depth;
-							let frame = frames.get(variant);
-							if (frame === undefined) {
-								const instrument = { symbol: subscription.symbol, exchange: subscription.exchange };
-								const mode: ModeNumber = subscription.mode;
-								const payload = marketDataPayload(
-									market,
-									instrument,
-									mode,
-									tick,
-									subscription.depth,
-								);
-								frame = Buffer.from(JSON.stringify(marketDataFrame(instrument, mode, payload)));
-								frames.set(variant, frame);
-							}
-							sendTick(client, subscription, frame);
-						}
-					}
-				}
+			for (const due of framesDue(market, held, from, to)) {
+				const frame = Buffer.from(JSON.stringify(due.frame));
+				for (const subscription of due.subscriptions)
+					sendTick(subscription.client, subscription, frame);
 			}
 		} finally {
 			uncorkAll();
@@ -519,7 +519,6 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			origin: req.headers.origin,
 			connectedAt: Date.now(),
 			session: new StreamSession({
-				market,
 				apiKey: options.apiKey,
 				implicitAuth: site,
 				maxSymbols: limits.maxSymbolsPerConnection,
