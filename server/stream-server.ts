@@ -254,8 +254,13 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			{ event: 'limit', limit, id: client.id, address: client.address },
 			`closing: ${reason}`,
 		);
-		if (code === 0) client.ws.terminate();
-		else client.ws.close(code, reason);
+		if (code === 0) return client.ws.terminate();
+		client.ws.close(code, reason);
+		// A peer that is not reading never answers the close frame either: cut it off soon
+		// rather than after ws's 30 s, so what it left unread is freed.
+		const cutOff = setTimeout(() => client.ws.terminate(), limits.closeTimeoutMs);
+		cutOff.unref?.();
+		client.ws.once('close', () => clearTimeout(cutOff));
 	}
 
 	/**
