@@ -13,7 +13,7 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
 import { framesDue } from '../src/lib/market-data.ts';
-import { errorFrame, type WireErrorCode } from '../src/lib/protocol.ts';
+import { protocolErrorFrame } from '../src/lib/server-frames.ts';
 import { StreamSession } from '../src/lib/stream-session.ts';
 import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
 import { instrumentKey } from '../src/lib/instruments.ts';
@@ -90,22 +90,6 @@ export interface StreamServer {
 	 */
 	close(graceMs?: number): Promise<void>;
 }
-
-/**
- * The transport's own wire texts (the protocol's are in src/lib), in one place.
- * TODO(issue 16 item 3): move into the protocol's error table when it lands.
- */
-const TRANSPORT_ERRORS = {
-	rateLimited: (perSecond: number, bytesPerSecond: number): [WireErrorCode, string] => [
-		'RATE_LIMITED',
-		`Too many messages: at most ${perSecond} messages and ${Math.round(bytesPerSecond / 1024)} KiB per second; message ignored`,
-	],
-	authThrottled: (seconds: number): [WireErrorCode, string] => [
-		'AUTHENTICATION_ERROR',
-		`Too many failed authentications from your address; try again in ${seconds} s`,
-	],
-	serverError: (detail: string): [WireErrorCode, string] => ['SERVER_ERROR', detail],
-} as const;
 
 /** Close reasons (at most 123 bytes each, RFC 6455 §5.5). */
 const CLOSE_REASONS = {
@@ -279,10 +263,6 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		client.ws.send(text);
 	}
 
-	function sendError(client: Client, [code, message]: [WireErrorCode, string]): void {
-		sendJson(client, errorFrame(code, message));
-	}
-
 	/** Sockets corked during the current pump, uncorked together at its end. */
 	const corked = new Set<Client>();
 
@@ -419,8 +399,11 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		bucket.tokens = Math.max(0, bucket.tokens - 1);
 	}
 
-	/** Token buckets for messages and bytes: true when the message may be handled. */
-	function admit(client: Client, bytes: number): boolean {
+	/**
+	 * Token buckets for messages and bytes: undefined when the message may be handled,
+	 * otherwise which bucket is empty.
+	 */
+	function admit(client: Client, bytes: number): 'messages' | 'bytes' | undefined {
 		const t = now();
 		const seconds = (t - client.refilledAt) / 1000;
 		client.tokens = Math.min(
@@ -432,12 +415,11 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			client.byteTokens + seconds * limits.bytesPerSecond,
 		);
 		client.refilledAt = t;
-		if (client.tokens >= 1 && client.byteTokens >= bytes) {
-			client.tokens -= 1;
-			client.byteTokens -= bytes;
-			return true;
-		}
-		return false;
+		if (client.tokens < 1) return 'messages';
+		if (client.byteTokens < bytes) return 'bytes';
+		client.tokens -= 1;
+		client.byteTokens -= bytes;
+		return undefined;
 	}
 
 	function onMessage(client: Client, data: RawData): void {
@@ -448,7 +430,8 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			: Buffer.isBuffer(data)
 				? data
 				: Buffer.from(data as ArrayBuffer);
-		if (!admit(client, bytes.length)) {
+		const refusal = admit(client, bytes.length);
+		if (refusal !== undefined) {
 			client.refused++;
 			if (client.refused >= limits.floodCloseAfter) {
 				closeFor(client, 'flood', CLOSE_POLICY_VIOLATION, CLOSE_REASONS.flood);
@@ -460,12 +443,16 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 				client.lastRateErrorAt = t;
 				logLimited(
 					`rate:${client.address}`,
-					{ event: 'limit', limit: 'rate', id: client.id, address: client.address },
+					{ event: 'limit', limit: `rate-${refusal}`, id: client.id, address: client.address },
 					'message refused: rate limit',
 				);
-				sendError(
+				sendJson(
 					client,
-					TRANSPORT_ERRORS.rateLimited(limits.messagesPerSecond, limits.bytesPerSecond),
+					refusal === 'bytes'
+						? protocolErrorFrame('rateLimitedBytes', {
+								kibPerSecond: Math.round(limits.bytesPerSecond / 1024),
+							})
+						: protocolErrorFrame('rateLimited', { perSecond: limits.messagesPerSecond }),
 				);
 			}
 			return;
@@ -482,7 +469,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 				{ event: 'limit', limit: 'auth-failures', id: client.id, address: client.address },
 				'authenticate refused: too many failures',
 			);
-			sendError(client, TRANSPORT_ERRORS.authThrottled(wait));
+			sendJson(client, protocolErrorFrame('authThrottled', { seconds: wait }));
 			return;
 		}
 		let reply;
@@ -490,20 +477,14 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			reply = client.session.handle(text, now());
 		} catch (error) {
 			logger.error({ event: 'error', id: client.id, err: error }, 'message handling failed');
-			sendError(
-				client,
-				TRANSPORT_ERRORS.serverError(error instanceof Error ? error.message : String(error)),
-			);
+			const reason = error instanceof Error ? error.message : String(error);
+			sendJson(client, protocolErrorFrame('serverError', { reason }));
 			return;
 		}
 		for (const frame of reply.frames) sendJson(client, frame);
-		const action = reply.request?.action;
-		if (
-			action === 'authenticate' &&
-			reply.frames.some((f) => 'code' in f && f.code === 'AUTHENTICATION_ERROR')
-		)
+		if (reply.frames.some((f) => 'code' in f && f.code === 'AUTHENTICATION_ERROR'))
 			recordAuthFailure(client.address);
-		if (action === 'subscribe' || action === 'unsubscribe' || action === 'unsubscribe_all') {
+		if (reply.subscriptionsChanged) {
 			reindex(client);
 			stats.pricedPairs = index.size;
 		}

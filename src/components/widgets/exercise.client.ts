@@ -99,8 +99,8 @@ function expectationOf(element: HTMLElement): ExerciseExpectation {
 	};
 }
 
-function storageKeyOf(element: Element): string {
-	return element.closest<HTMLElement>('ch-exercises')?.dataset.storageKey ?? DEFAULT_KEY;
+function storageKeyOf(element: HTMLElement): string {
+	return element.dataset.storageKey ?? DEFAULT_KEY;
 }
 
 export class ChExercise extends HTMLElement {
@@ -345,7 +345,7 @@ export class ChExercises extends HTMLElement {
 	private wired = false;
 
 	connectedCallback(): void {
-		this.book = bookFor(this.dataset.storageKey ?? DEFAULT_KEY);
+		this.book = bookFor(storageKeyOf(this));
 		if (!this.wired) {
 			this.wired = true;
 			this.querySelector('[data-action="reset"]')?.addEventListener('click', () => this.reset());
@@ -363,7 +363,7 @@ export class ChExercises extends HTMLElement {
 	private progress(): void {
 		// Read from the answers, not the child elements, which may not be upgraded yet.
 		const items = [...this.querySelectorAll<HTMLElement>('ch-exercise')];
-		const total = Number(this.dataset.total ?? items.length);
+		const total = items.length;
 		const done = items.filter((item) =>
 			isExerciseDone(expectationOf(item), this.book.get(item.dataset.id ?? '')),
 		).length;
