@@ -2,7 +2,8 @@
 // answered it (with Sec-WebSocket-Accept recomputed here with WebCrypto), and latency figures:
 // the round trip of the page's own pings and each tick's delay from its timestamp to its
 // arrival. Quiet for screen readers (no live region): the figures change several times a second.
-import { websocketAccept, WEBSOCKET_GUID, type HandshakeFrame } from '../lib/handshake.ts';
+import { websocketAccept, WEBSOCKET_GUID } from '../lib/handshake.ts';
+import type { HandshakeFrame } from '../lib/server-frames.ts';
 
 export interface WireInspectorParts {
 	note: HTMLElement;

@@ -1,39 +1,9 @@
-// The opening handshake of RFC 6455 (§4.1, §4.2.2) as the page shows it: the request the browser
-// sent and the 101 the server answered, which the page mount echoes on `{"action":"handshake"}`,
-// and the check anyone can redo: Sec-WebSocket-Accept is base64(SHA-1(key + the GUID)).
+// The check anyone can redo on the opening handshake of RFC 6455 (§4.2.2): Sec-WebSocket-Accept
+// is base64(SHA-1(key + the GUID)). The frame the page mount echoes the handshake in is
+// server-frames.ts's HandshakeFrame.
 
 /** The fixed GUID of RFC 6455 §1.3, appended to the client's key before hashing. */
 export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-
-export interface HandshakeFrame {
-	type: 'handshake';
-	request: { method: string; path: string; httpVersion: string; headers: Record<string, string> };
-	response: { status: number; statusText: string; headers: Record<string, string> };
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isHeaders = (value: unknown): value is Record<string, string> =>
-	isObject(value) && Object.values(value).every((v) => typeof v === 'string');
-
-/** The handshake frame in a parsed server message, or undefined when it is not one (shape checked). */
-export function asHandshakeFrame(value: unknown): HandshakeFrame | undefined {
-	if (!isObject(value) || value.type !== 'handshake') return undefined;
-	const { request, response } = value;
-	if (!isObject(request) || !isObject(response)) return undefined;
-	if (
-		typeof request.method !== 'string' ||
-		typeof request.path !== 'string' ||
-		typeof request.httpVersion !== 'string' ||
-		!isHeaders(request.headers) ||
-		typeof response.status !== 'number' ||
-		typeof response.statusText !== 'string' ||
-		!isHeaders(response.headers)
-	)
-		return undefined;
-	return value as unknown as HandshakeFrame;
-}
 
 /**
  * The Sec-WebSocket-Accept a server must send for `key` (RFC 6455 §4.2.2 step 5.4), computed

@@ -21,17 +21,15 @@ import {
 	type StreamSocket,
 } from '../../client/reconnecting-socket.client.ts';
 import { WireInspector } from '../../client/wire-inspector.client.ts';
-import { asHandshakeFrame } from '../../lib/handshake.ts';
 import { parseFrameKind, type FrameDirection } from '../../lib/frame-log.ts';
 import { createPollingEquivalent } from '../../lib/polling-equivalent.ts';
+import { parseClientMessage, type ClientRequest } from '../../lib/protocol.ts';
+import { onTickLine } from '../../lib/py-render.ts';
 import {
-	parseClientMessage,
 	parseServerFrame,
-	type ClientRequest,
 	type MarketDataFrame,
 	type ServerFrame,
-} from '../../lib/protocol.ts';
-import { onTickLine } from '../../lib/py-float.ts';
+} from '../../lib/server-frames.ts';
 import { PriceWindow, sparklinePath, TICKER_SPARK_BOX } from '../../lib/sparkline.ts';
 import {
 	TickDeduper,
@@ -336,16 +334,6 @@ export class TickStream extends HTMLElement {
 		const frame = parseServerFrame(text);
 		if (frame && 'type' in frame && frame.type === 'market_data') this.#onTick(frame, nowMs);
 		else if (frame) this.#onReply(frame, nowMs);
-		else {
-			let value: unknown;
-			try {
-				value = JSON.parse(text);
-			} catch {
-				value = undefined;
-			}
-			const handshake = asHandshakeFrame(value);
-			if (handshake) void this.#wire?.show(handshake);
-		}
 		this.#batcher.request();
 	}
 
@@ -377,7 +365,9 @@ export class TickStream extends HTMLElement {
 	}
 
 	#onReply(frame: ServerFrame, nowMs: number): void {
-		if ('type' in frame && frame.type === 'auth' && frame.status === 'success') {
+		if ('type' in frame && frame.type === 'handshake') {
+			void this.#wire?.show(frame);
+		} else if ('type' in frame && frame.type === 'auth' && frame.status === 'success') {
 			this.#authenticated = true;
 			this.#subscribeAll();
 		} else if ('type' in frame && frame.type === 'pong') {
