@@ -21,7 +21,7 @@ import { createStreamServer } from '../../server/stream-server.ts';
 import { createMarket } from '../../src/lib/market-engine.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../../src/lib/instruments.ts';
 import { marketDataPayload } from '../../src/lib/market-data.ts';
-import { marketDataFrame } from '../../src/lib/protocol.ts';
+import { marketDataFrame } from '../../src/lib/server-frames.ts';
 
 export type ServerKind = 'ours' | 'bare';
 
