@@ -7,6 +7,7 @@ import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
+	frames,
 	holdRequests,
 	launchBrowser,
 	newContext,
@@ -68,23 +69,6 @@ function expectedCounters(s: Snapshot): Record<string, string> {
 		pollingStaleness: formatSeconds(summary.averageStalenessMs.polling),
 		streamingStaleness: '0 s',
 	};
-}
-
-/** Resolves after `count` animation frames (an event to wait on, not a sleep). */
-function frames(page: Page, count: number): Promise<void> {
-	return page.evaluate(
-		(n) =>
-			new Promise<void>((resolve) => {
-				let seen = 0;
-				const next = (): void => {
-					seen += 1;
-					if (seen >= n) resolve();
-					else requestAnimationFrame(next);
-				};
-				requestAnimationFrame(next);
-			}),
-		count,
-	);
 }
 
 describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {

@@ -62,6 +62,8 @@ interface Row {
 	element: HTMLTableRowElement;
 	cells: Record<Field, HTMLTableCellElement>;
 	path: SVGPathElement;
+	/** " (unsubscribed)" beside the symbol once no mode is held. */
+	note: HTMLSpanElement;
 	prices: PriceWindow;
 	first: number | undefined;
 	last: MarketDataFrame | undefined;
@@ -436,7 +438,9 @@ export class TickStream extends HTMLElement {
 		const small = document.createElement('span');
 		small.className = 'ts-exchange';
 		small.textContent = exchange;
-		name.append(strong, ' ', small);
+		const note = document.createElement('span');
+		note.className = 'ts-unsubscribed';
+		name.append(strong, ' ', small, note);
 		const cell = (className: string): HTMLTableCellElement => {
 			const td = document.createElement('td');
 			td.className = className;
@@ -479,6 +483,7 @@ export class TickStream extends HTMLElement {
 			element,
 			cells,
 			path,
+			note,
 			prices: new PriceWindow(SPARK_POINTS),
 			first: undefined,
 			last: undefined,
@@ -498,6 +503,8 @@ export class TickStream extends HTMLElement {
 			if (row.element.hasAttribute('data-unsubscribed') === held) {
 				row.element.toggleAttribute('data-unsubscribed', !held);
 				row.element.title = held ? '' : 'Unsubscribed: no more ticks for this symbol';
+				// Said in words, which screen readers read too (CSS content is not reliably read).
+				row.note.textContent = held ? '' : ' (unsubscribed)';
 			}
 		}
 		this.#batcher.request();
