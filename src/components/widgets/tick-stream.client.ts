@@ -10,7 +10,8 @@
 // the DOM, so 50 ticks a second cost at most one layout per frame. The console, the log and the
 // sparklines are ring buffers. State for tests and the render benchmark: data-state
 // (static|connecting|open|reconnecting|closed), data-transport (server|simulation),
-// data-received (frames received) and data-rendered (frames painted).
+// data-received (frames received), data-printed (on_tick lines printed) and data-rendered
+// (frames painted).
 import { FrameBatcher } from '../../client/frame-batcher.client.ts';
 import { FrameLogView } from '../../client/frame-log-view.client.ts';
 import { inPageSocketFactory } from '../../client/in-page-stream.client.ts';
@@ -118,6 +119,8 @@ export class TickStream extends HTMLElement {
 	#consoleQueue: string[] = [];
 	#lastTick = '';
 	#received = 0;
+	/** Lines on_tick has printed (the console keeps only the last CONSOLE_LINES). */
+	#printed = 0;
 	#newestTickMs: number | undefined;
 	#stampedTickMs: number | undefined;
 	/** Moves the polling counter and the latency figures on while connected. */
@@ -361,6 +364,7 @@ export class TickStream extends HTMLElement {
 		this.#wire?.tickArrived(frame.data.timestamp, nowMs);
 		// What the chapter's on_tick prints: print(tick["symbol"], "is now", tick["ltp"]).
 		this.#lastTick = `tick = ${tickLiteral(frame.symbol, ltp)}`;
+		this.#printed++;
 		this.#consoleQueue.push(onTickLine(frame.symbol, ltp));
 		if (this.#consoleQueue.length > CONSOLE_LINES)
 			this.#consoleQueue.splice(0, this.#consoleQueue.length - CONSOLE_LINES);
@@ -597,6 +601,7 @@ export class TickStream extends HTMLElement {
 		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
 		part(this, 'polling').textContent = this.#polling.requests.toLocaleString('en-US');
 		this.dataset.received = String(this.#received);
+		this.dataset.printed = String(this.#printed);
 		if (this.#newestTickMs !== undefined && this.#newestTickMs !== this.#stampedTickMs) {
 			// For the render benchmark: the newest tick painted, and when it was painted (only
 			// when this frame brought one: the half-second counter refresh is not a tick).
