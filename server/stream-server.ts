@@ -7,13 +7,11 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
-import {
-	errorFrame,
-	marketDataFrame,
-	marketDataPayload,
-	type ModeNumber,
-} from '../src/lib/protocol.ts';
-import { StreamSession, subscriptionKey, type Subscription } from '../src/lib/stream-session.ts';
+import { marketDataPayload } from '../src/lib/market-data.ts';
+import type { ModeNumber } from '../src/lib/protocol.ts';
+import { marketDataFrame, protocolErrorFrame } from '../src/lib/server-frames.ts';
+import { StreamSession } from '../src/lib/stream-session.ts';
+import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
 import {
 	CLOSE_AUTH_TIMEOUT,
 	CLOSE_DROPPED_ON_REQUEST,
@@ -276,10 +274,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 				client.lastRateErrorAt = t;
 				sendJson(
 					client,
-					errorFrame(
-						'RATE_LIMITED',
-						`Too many messages: at most ${limits.messagesPerSecond} per second; message ignored`,
-					),
+					protocolErrorFrame('rateLimited', { perSecond: limits.messagesPerSecond }),
 				);
 			}
 			return;
@@ -292,16 +287,12 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		try {
 			reply = client.session.handle(text, now());
 		} catch (error) {
-			sendJson(
-				client,
-				errorFrame('SERVER_ERROR', error instanceof Error ? error.message : String(error)),
-			);
+			const reason = error instanceof Error ? error.message : String(error);
+			sendJson(client, protocolErrorFrame('serverError', { reason }));
 			return;
 		}
 		for (const frame of reply.frames) sendJson(client, frame);
-		const action = reply.request?.action;
-		if (action === 'subscribe' || action === 'unsubscribe' || action === 'unsubscribe_all')
-			reindex(client);
+		if (reply.subscriptionsChanged) reindex(client);
 		if (client.session.authenticated && client.authTimer) {
 			clearTimeout(client.authTimer);
 			client.authTimer = undefined;
@@ -313,7 +304,6 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		const client: Client = {
 			ws,
 			session: new StreamSession({
-				market,
 				apiKey: options.apiKey,
 				implicitAuth: site,
 				maxSymbols: limits.maxSymbolsPerConnection,
