@@ -267,6 +267,20 @@ export const PROTOCOL_ERRORS = {
 		({ perSecond }: { perSecond: number }) =>
 			`The server takes at most ${perSecond} messages a second from one connection; this one was ignored, and a flood closes the connection (1008).`,
 	),
+	rateLimitedBytes: spec(
+		'RATE_LIMITED',
+		({ kibPerSecond }: { kibPerSecond: number }) =>
+			`Too many bytes: at most ${kibPerSecond} KiB per second; message ignored`,
+		({ kibPerSecond }: { kibPerSecond: number }) =>
+			`The server reads at most ${kibPerSecond} KiB a second from one connection (after a first burst); this message was ignored. Send smaller or fewer messages.`,
+	),
+	authThrottled: spec(
+		'AUTHENTICATION_ERROR',
+		({ seconds }: { seconds: number }) =>
+			`Too many failed authentications from your address; try again in ${seconds} s`,
+		({ seconds }: { seconds: number }) =>
+			`Wrong API keys were sent from your address too often, so keys are not checked for ${seconds} s (the key you sent was not tried). Wait, then authenticate with the right key.`,
+	),
 	serverError: spec(
 		'SERVER_ERROR',
 		({ reason }: { reason: string }) => reason,

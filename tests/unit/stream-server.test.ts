@@ -225,18 +225,18 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		client.ws.close();
 	});
 
-	it('shuts down with 1001 for every client, promptly', async () => {
+	it('shuts down with 1001 for every client (a closing handshake, never a cut-off 1006)', async () => {
 		fixture = await startStream();
 		const clients = await Promise.all([
 			connect(fixture.url),
 			connect(fixture.url),
 			connect(fixture.url),
 		]);
-		const started = Date.now();
+		await fixture.stream.close();
+		expect(fixture.stream.clientCount()).toBe(0);
+		for (const client of clients) expect((await client.closed).code).toBe(1001);
 		await fixture.close();
 		fixture = undefined;
-		for (const client of clients) expect((await client.closed).code).toBe(1001);
-		expect(Date.now() - started).toBeLessThan(1500);
 	});
 });
 
@@ -272,7 +272,8 @@ describe('site mount (the page’s /stream)', () => {
 	});
 
 	it('sends 100 concurrent clients the same prices for a symbol', async () => {
-		fixture = await startStream({ mount: 'site' });
+		// All from 127.0.0.1: the per-address cap is raised to let one test host open 100.
+		fixture = await startStream({ mount: 'site', limits: { maxConnectionsPerAddress: 100 } });
 		const clients = await Promise.all(Array.from({ length: 100 }, () => connect(fixture!.url)));
 		for (const client of clients)
 			client.send({ ...CHAPTER, symbols: [{ symbol: 'SBIN', exchange: 'NSE' }] });
