@@ -414,10 +414,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 	function handleRequest(req: IncomingMessage, res: ServerResponse): void {
 		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 		const [requestPath, query] = splitQuery(req.url ?? '/');
+		// Nothing here reads a request body: for one that has a body, answer and close rather than
+		// wait for the body to arrive (a body sent a byte at a time kept the connection for minutes).
+		if (hasBody(req)) res.setHeader('Connection', 'close');
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.setHeader('Allow', 'GET, HEAD');
-			// Do not wait for a body we will not read: answer and close.
-			res.setHeader('Connection', 'close');
 			sendText(res, 405, 'Method Not Allowed');
 			return;
 		}
@@ -523,6 +524,11 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 				server.closeAllConnections();
 			}),
 	};
+}
+
+function hasBody(req: IncomingMessage): boolean {
+	const length = req.headers['content-length'];
+	return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
