@@ -7,13 +7,10 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
-import {
-	errorFrame,
-	marketDataFrame,
-	marketDataPayload,
-	type ModeNumber,
-} from '../src/lib/protocol.ts';
-import { StreamSession, subscriptionKey, type Subscription } from '../src/lib/stream-session.ts';
+import { marketDataPayload } from '../src/lib/market-data.ts';
+import { errorFrame, marketDataFrame, type ModeNumber } from '../src/lib/protocol.ts';
+import { StreamSession } from '../src/lib/stream-session.ts';
+import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
 import {
 	CLOSE_AUTH_TIMEOUT,
 	CLOSE_DROPPED_ON_REQUEST,
@@ -313,7 +310,6 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		const client: Client = {
 			ws,
 			session: new StreamSession({
-				market,
 				apiKey: options.apiKey,
 				implicitAuth: site,
 				maxSymbols: limits.maxSymbolsPerConnection,

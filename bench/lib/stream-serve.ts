@@ -20,7 +20,8 @@ import { DEFAULT_LIMITS } from '../../server/limits.ts';
 import { createStreamServer } from '../../server/stream-server.ts';
 import { createMarket } from '../../src/lib/market-engine.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../../src/lib/instruments.ts';
-import { marketDataFrame, marketDataPayload } from '../../src/lib/protocol.ts';
+import { marketDataPayload } from '../../src/lib/market-data.ts';
+import { marketDataFrame } from '../../src/lib/protocol.ts';
 
 export type ServerKind = 'ours' | 'bare';
 

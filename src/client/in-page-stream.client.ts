@@ -3,6 +3,7 @@
 // socket interface as a real WebSocket. Same seed, same clock: the prices match what the real
 // server would have sent at the same moment. The panel says plainly that it is simulating.
 import { CLOSE_DROPPED_ON_REQUEST, MAX_SYMBOLS_PER_CONNECTION } from '../lib/constants.ts';
+import { framesDue } from '../lib/market-data.ts';
 import { DEFAULT_SEED, createMarket, type Market } from '../lib/market-engine.ts';
 import { StreamSession } from '../lib/stream-session.ts';
 import type { StreamSocket } from './reconnecting-socket.client.ts';
@@ -15,9 +16,6 @@ export interface InPageStreamOptions {
 	pumpMs?: number;
 	now?: () => number;
 }
-
-/** After a long pause (a background tab), deliver at most this much backlog, in ms. */
-const MAX_BACKLOG_MS = 2000;
 
 const markets = new Map<string, Market>();
 
@@ -35,6 +33,7 @@ class InPageSocket implements StreamSocket {
 	onerror: ((event: Event) => void) | null = null;
 
 	readonly #session: StreamSession;
+	readonly #market: Market;
 	readonly #now: () => number;
 	#open = false;
 	#closed = false;
@@ -43,9 +42,8 @@ class InPageSocket implements StreamSocket {
 
 	constructor(options: InPageStreamOptions) {
 		this.#now = options.now ?? Date.now;
-		const market = marketFor(options.seed ?? DEFAULT_SEED, options.rateMultiplier ?? 1);
+		this.#market = marketFor(options.seed ?? DEFAULT_SEED, options.rateMultiplier ?? 1);
 		this.#session = new StreamSession({
-			market,
 			implicitAuth: true,
 			maxSymbols: MAX_SYMBOLS_PER_CONNECTION,
 			allowSimulateDrop: true,
@@ -81,9 +79,10 @@ class InPageSocket implements StreamSocket {
 	#pump(): void {
 		if (!this.#open) return;
 		const to = this.#now();
-		const from = Math.max(this.#lastPumpMs, to - MAX_BACKLOG_MS);
+		const from = this.#lastPumpMs;
 		this.#lastPumpMs = to;
-		for (const due of this.#session.marketDataBetween(from, to))
+		// The server's fan-out calls the same function: same frames, same order, same backlog cap.
+		for (const due of framesDue(this.#market, this.#session.subscriptions(), from, to))
 			this.#deliver(JSON.stringify(due.frame));
 	}
 

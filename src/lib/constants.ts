@@ -8,6 +8,12 @@ export const MAX_SYMBOLS_PER_CONNECTION = 100;
 /** Largest message a client may send; bigger closes the connection with 1009 (OpenAlgo: 1 MiB). */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
+/**
+ * Most market-data backlog delivered at once, in ms: after a pause (a background tab, a stalled
+ * event loop) a subscriber gets the last two seconds of ticks, not a burst of everything missed.
+ */
+export const MAX_TICK_BACKLOG_MS = 2000;
+
 /** Close codes (RFC 6455 §7.4.1, plus OpenAlgo's and the mock's own 4000-4999). */
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY_VIOLATION = 1008;

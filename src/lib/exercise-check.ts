@@ -7,25 +7,27 @@ export const EXERCISE_KINDS = ['choice', 'number', 'text'] as const;
 export type ExerciseKind = (typeof EXERCISE_KINDS)[number];
 
 const MULTIPLIERS: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6 };
-// A number: digits with optional thousands groups (",", " ", "_", "'", thin spaces), decimals,
-// an exponent and a k/thousand/m/million suffix.
+// A number: an optional minus sign (ASCII or U+2212) right before it, digits with optional
+// thousands groups (",", " ", "_", "'", thin spaces), decimals, an exponent and a
+// k/thousand/m/million suffix. A minus joined to a word or digit before it ("8-hour") is not a sign.
 const NUMBER_TOKEN =
-	/(\d{1,3}(?:[,_'\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?:\s*e\s*([-+]?\d+))?(?:\s*(k|thousand|m|million)\b)?/i;
+	/(?:(?<![\p{L}\p{N}])([-\u2212]))?(\d{1,3}(?:[,_'\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?:\s*e\s*([-+]?\d+))?(?:\s*(k|thousand|m|million)\b)?/iu;
 
 /** Reads one number token (see NUMBER_TOKEN) as a value; undefined when none is there. */
 function readToken(text: string): { value: number; rest: string } | undefined {
 	const match = NUMBER_TOKEN.exec(text);
 	if (!match) return undefined;
-	let digits = match[1];
+	const sign = match[1] === undefined ? 1 : -1;
+	let digits = match[2]!;
 	if (/^\d{1,3}(?:[,_'\u00a0\u202f ]\d{3})+/.test(digits)) {
 		digits = digits.replace(/[,_'\u00a0\u202f ]/g, '');
 	} else {
 		// "28,8k": a lone comma followed by other than three digits is a decimal comma.
 		digits = digits.replace(',', '.');
 	}
-	let value = Number(digits);
-	if (match[2] !== undefined) value *= 10 ** Number(match[2]);
-	if (match[3] !== undefined) value *= MULTIPLIERS[match[3].toLowerCase()];
+	let value = sign * Number(digits);
+	if (match[3] !== undefined) value *= 10 ** Number(match[3]);
+	if (match[4] !== undefined) value *= MULTIPLIERS[match[4].toLowerCase()]!;
 	return Number.isFinite(value)
 		? { value, rest: text.slice(match.index + match[0].length) }
 		: undefined;
@@ -59,22 +61,32 @@ export function parseNumberAnswer(input: string): number | undefined {
 export type NumberVerdict =
 	| { status: 'empty' }
 	| { status: 'unreadable' }
-	| { status: 'correct'; value: number }
+	/** Within the tolerance; `exact` is false for a rough answer, which the page follows with the exact figure. */
+	| { status: 'correct'; value: number; exact: boolean }
 	| { status: 'close'; value: number; hint: string }
 	| { status: 'wrong'; value: number; hint: string };
 
 export interface NumberCheckOptions {
 	answer: number;
-	/** Relative tolerance for "correct" (default 0.01: "roughly" allows 1%). */
+	/**
+	 * Relative tolerance for "correct" (default 0.05: the chapter asks "roughly", so an answer
+	 * within 5% is right, and the exact figure is shown after it).
+	 */
 	tolerance?: number;
 	/** Said when no specific slip is recognised. */
 	fallbackHint?: string;
 }
 
+/** Default tolerance of checkNumber: a rough answer within 5% counts. */
+export const ROUGH_TOLERANCE = 0.05;
+
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= Math.abs(b) * 0.005;
 
 /** A hint naming the usual slip behind `value` when the answer is `answer` (unit factors). */
 export function numberHint(value: number, answer: number, fallbackHint?: string): string {
+	if (value < 0 && answer > 0) {
+		return 'A count cannot be negative: drop the minus sign and count the requests again.';
+	}
 	const slips: Array<[number, string]> = [
 		[
 			1 / 60,
@@ -110,28 +122,51 @@ export function numberHint(value: number, answer: number, fallbackHint?: string)
 
 /** Judges a typed number against `answer`. */
 export function checkNumber(input: string, options: NumberCheckOptions): NumberVerdict {
-	const { answer, tolerance = 0.01, fallbackHint } = options;
+	const { answer, tolerance = ROUGH_TOLERANCE, fallbackHint } = options;
 	if (input.trim() === '') return { status: 'empty' };
 	const value = parseNumberAnswer(input);
 	if (value === undefined) return { status: 'unreadable' };
+	// A sign slip is never "close": -28,800 is as far from a count as a number can be.
+	if (Math.sign(value) !== Math.sign(answer) && value !== 0 && answer !== 0) {
+		return { status: 'wrong', value, hint: numberHint(value, answer, fallbackHint) };
+	}
 	const error = Math.abs(value - answer) / Math.abs(answer || 1);
-	if (error <= tolerance) return { status: 'correct', value };
+	if (error <= tolerance) return { status: 'correct', value, exact: error < 1e-9 };
 	if (error <= 0.1) {
-		return { status: 'close', value, hint: 'Close, but not quite: work it out exactly.' };
+		return {
+			status: 'close',
+			value,
+			hint: `Close, but more than ${Math.round(tolerance * 100)}% out: count it step by step.`,
+		};
 	}
 	return { status: 'wrong', value, hint: numberHint(value, answer, fallbackHint) };
 }
 
-/** Writes an integer with comma thousands separators, independent of the browser's locale. */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/**
+ * Writes a whole number with comma thousands separators, independent of the browser's locale,
+ * and never in exponent form (3,600,000,000, not 3.6e+9).
+ */
 export function formatCount(value: number): string {
-	const rounded = Math.round(value);
-	const sign = rounded < 0 ? '-' : '';
-	return sign + String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+	return COUNT_FORMAT.format(Math.round(value) || 0);
+}
+
+/**
+ * Writes a ratio as a reader says it: one decimal below 10 ("2.5"), whole below 100 ("42"),
+ * else two significant figures with separators ("67,000"), since the inputs behind it are
+ * estimates.
+ */
+export function formatRatio(ratio: number): string {
+	if (ratio < 10) return ratio.toFixed(1);
+	if (ratio < 100) return String(Math.round(ratio));
+	const magnitude = 10 ** (Math.floor(Math.log10(ratio)) - 1);
+	return formatCount(Math.round(ratio / magnitude) * magnitude);
 }
 
 /** Writes a byte count in decimal units: "690 B", "346 KB", "23 MB", "1.2 GB". */
 export function formatBytes(bytes: number): string {
-	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 	let value = bytes;
 	let unit = 0;
 	while (value >= 1000 && unit < units.length - 1) {
@@ -139,7 +174,7 @@ export function formatBytes(bytes: number): string {
 		unit++;
 	}
 	const digits = unit === 0 || value >= 10 ? 0 : 1;
-	return `${value.toFixed(digits)} ${units[unit]}`;
+	return `${digits === 0 ? formatCount(value) : value.toFixed(digits)} ${units[unit]}`;
 }
 
 /** Assumed sizes for the calculator; the widget states them next to the result. */
@@ -152,6 +187,13 @@ export const COST_ASSUMPTIONS = {
 	wsSubscribeBytes: 90,
 	/** One pushed price: a small JSON text frame with a 2-byte header. */
 	wsTickBytes: 120,
+} as const;
+
+/** Sensible ranges for the calculator's three inputs (the inputs carry them as min and max). */
+export const COST_LIMITS = {
+	intervalSeconds: { min: 0.1, max: 3600, label: 'Poll every', unit: 'seconds' },
+	hours: { min: 0.1, max: 24, label: 'For', unit: 'hours' },
+	tickEverySeconds: { min: 0.1, max: 3600, label: 'Price changes every', unit: 'seconds' },
 } as const;
 
 export interface PollingCostInput {
@@ -168,11 +210,24 @@ export interface PollingCost {
 	webSocketBytes: number;
 }
 
-/** Requests and bytes of polling vs one WebSocket; undefined for non-positive inputs. */
+/**
+ * The first calculator input outside COST_LIMITS, as a sentence naming the box and its range
+ * ("Poll every: enter a number from 0.1 to 3,600 seconds."), or undefined when all are in range.
+ */
+export function costInputProblem(input: PollingCostInput): string | undefined {
+	for (const key of ['intervalSeconds', 'hours', 'tickEverySeconds'] as const) {
+		const value = input[key];
+		const { min, max, label, unit } = COST_LIMITS[key];
+		if (!Number.isFinite(value) || value < min || value > max)
+			return `${label}: enter a number from ${min} to ${formatCount(max)} ${unit}.`;
+	}
+	return undefined;
+}
+
+/** Requests and bytes of polling vs one WebSocket; undefined for inputs outside COST_LIMITS. */
 export function pollingCost(input: PollingCostInput): PollingCost | undefined {
+	if (costInputProblem(input) !== undefined) return undefined;
 	const { intervalSeconds, hours, tickEverySeconds } = input;
-	if (![intervalSeconds, hours, tickEverySeconds].every((n) => Number.isFinite(n) && n > 0))
-		return undefined;
 	const seconds = hours * 3600;
 	// Divide in a way that keeps 28800 / 1 exact and avoids 0.1 drift (8 h every 0.1 s = 288,000).
 	const requests = Math.floor(seconds / intervalSeconds + 1e-9);
@@ -186,13 +241,16 @@ export function pollingCost(input: PollingCostInput): PollingCost | undefined {
 	};
 }
 
-/** One exercise's saved answer. */
+/**
+ * One exercise's saved answer: what the reader chose and typed, never a verdict. Whether it is
+ * right is worked out again from these fields each time (storage can be edited by hand).
+ */
 export interface ExerciseAnswer {
 	choice?: string;
 	text?: string;
-	/** The reader pressed Check / Compare. */
+	/** The reader pressed Check / Compare on the answer as it stands (cleared by editing a choice or number). */
 	checked?: boolean;
-	correct?: boolean;
+	/** How many times Check was pressed; the model answer and the calculator open after the first. */
 	attempts?: number;
 	/** Checklist boxes the reader ticked, in order. */
 	points?: boolean[];
@@ -213,7 +271,6 @@ export function parseExerciseAnswers(value: unknown): ExerciseAnswers | undefine
 		if (typeof entry.choice === 'string') answer.choice = entry.choice.slice(0, 200);
 		if (typeof entry.text === 'string') answer.text = entry.text.slice(0, MAX_TEXT);
 		if (typeof entry.checked === 'boolean') answer.checked = entry.checked;
-		if (typeof entry.correct === 'boolean') answer.correct = entry.correct;
 		if (
 			typeof entry.attempts === 'number' &&
 			Number.isInteger(entry.attempts) &&
@@ -228,10 +285,42 @@ export function parseExerciseAnswers(value: unknown): ExerciseAnswers | undefine
 	return answers;
 }
 
-/** Whether an exercise counts towards "n of 3": a right choice or number, or a compared text. */
-export function isExerciseDone(kind: ExerciseKind, answer: ExerciseAnswer | undefined): boolean {
-	if (!answer?.checked) return false;
-	return kind === 'text' ? true : answer.correct === true;
+/** What an exercise expects: the right choice, or the right number (as `data-answer` holds it). */
+export interface ExerciseExpectation {
+	kind: ExerciseKind;
+	/** choice: the right option; number: the value, as a number or its decimal text. */
+	answer?: string | number;
+}
+
+/**
+ * Whether the saved answer is right, judged afresh from what the reader chose or typed: the
+ * right option, a number checkNumber accepts, or (text) any answer written. Never reads a
+ * stored verdict.
+ */
+export function isAnswerRight(
+	expected: ExerciseExpectation,
+	answer: ExerciseAnswer | undefined,
+): boolean {
+	if (!answer) return false;
+	switch (expected.kind) {
+		case 'choice':
+			return answer.choice !== undefined && answer.choice === String(expected.answer);
+		case 'number': {
+			const value = Number(expected.answer);
+			if (!Number.isFinite(value)) return false;
+			return checkNumber(answer.text ?? '', { answer: value }).status === 'correct';
+		}
+		case 'text':
+			return (answer.text ?? '').trim() !== '';
+	}
+}
+
+/** Whether an exercise counts towards "n of 3": checked, and right when judged again now. */
+export function isExerciseDone(
+	expected: ExerciseExpectation,
+	answer: ExerciseAnswer | undefined,
+): boolean {
+	return answer?.checked === true && isAnswerRight(expected, answer);
 }
 
 export const EXERCISE_CALCULATORS = ['polling-cost'] as const;

@@ -98,11 +98,16 @@ export const INSTRUMENTS: readonly InstrumentSpec[] = [
 	spec('BANKEX', 'BSE_INDEX', 62300.2, 0.6, 0.004),
 ];
 
-const BY_ID = new Map(INSTRUMENTS.map((i) => [`${i.exchange}:${i.symbol}`, i]));
+/** Key of an instrument, `exchange:symbol` (e.g. `NSE:RELIANCE`): the one way modules name a pair. */
+export function instrumentKey(symbol: string, exchange: string): string {
+	return `${exchange}:${symbol}`;
+}
+
+const BY_ID = new Map(INSTRUMENTS.map((i) => [instrumentKey(i.symbol, i.exchange), i]));
 
 /** The instrument with this exact symbol on this exact exchange, or undefined (case-sensitive). */
 export function findInstrument(symbol: string, exchange: string): InstrumentSpec | undefined {
-	return BY_ID.get(`${exchange}:${symbol}`);
+	return BY_ID.get(instrumentKey(symbol, exchange));
 }
 
 /** Whether OpenAlgo names this exchange code (case-sensitive). */

@@ -3,7 +3,6 @@
 // a result instead of throwing: a typed request, or issues that name the JSON path, carry
 // OpenAlgo's exact wire code and text, and a fuller hint for a beginner. Ships to the browser.
 import { EXCHANGES } from './instruments.ts';
-import type { Market, Tick } from './market-engine.ts';
 
 export type ModeNumber = 1 | 2 | 3;
 export type ModeLabel = 'LTP' | 'Quote' | 'Depth';
@@ -822,51 +821,6 @@ export function marketDataFrame(
 		mode,
 		data,
 		broker,
-	};
-}
-
-/** The `data` of a market_data frame for one tick at one mode, with the fields the SDK reads. */
-export function marketDataPayload(
-	market: Market,
-	instrument: Instrument,
-	mode: ModeNumber,
-	tick: Tick,
-	depthLevels: number = DEFAULT_DEPTH,
-): MarketDataPayload {
-	const stamp = {
-		ltt: tick.timeMs,
-		symbol: instrument.symbol,
-		exchange: instrument.exchange,
-		mode,
-		timestamp: tick.timeMs,
-	};
-	if (mode === 1) return { ltp: tick.ltp, ...stamp };
-	const quote = market.quote(instrument.symbol, instrument.exchange, tick.timeMs);
-	if (mode === 2) {
-		return {
-			ltp: tick.ltp,
-			open: quote.open,
-			high: quote.high,
-			low: quote.low,
-			close: quote.close,
-			volume: quote.volume,
-			last_trade_quantity: tick.quantity,
-			avg_trade_price: quote.averagePrice,
-			change: quote.change,
-			change_percent: quote.changePercent,
-			...stamp,
-		};
-	}
-	const book = market.depth(instrument.symbol, instrument.exchange, tick.timeMs, depthLevels);
-	return {
-		ltp: tick.ltp,
-		open: quote.open,
-		high: quote.high,
-		low: quote.low,
-		close: quote.close,
-		volume: quote.volume,
-		depth: { buy: book.buy, sell: book.sell },
-		...stamp,
 	};
 }
 

@@ -1,6 +1,5 @@
 // One connection's protocol state, without a transport: the ws server runs one per socket and
 // the page's in-page simulation runs one too, so both answer every message the same way.
-import type { Market, Tick } from './market-engine.ts';
 import {
 	DEFAULT_DEPTH,
 	MODE_LABELS,
@@ -8,23 +7,21 @@ import {
 	authSuccessFrame,
 	brokerInfoFrame,
 	errorFrame,
-	marketDataFrame,
-	marketDataPayload,
 	parseClientMessage,
 	pongFrame,
 	subscribeAckFrame,
 	supportedBrokersFrame,
 	unsubscribeAckFrame,
 	type ClientRequest,
-	type MarketDataFrame,
 	type ModeNumber,
 	type ServerFrame,
 	type SubscriptionResult,
 	type UnsubscribeResult,
 } from './protocol.ts';
+import { instrumentKey } from './instruments.ts';
+import { subscriptionKey, type Subscription } from './subscription.ts';
 
 export interface StreamSessionOptions {
-	market: Market;
 	/** Only this key authenticates; when undefined any non-empty key does (demo mode). */
 	apiKey?: string;
 	/**
@@ -40,18 +37,6 @@ export interface StreamSessionOptions {
 	broker?: string;
 }
 
-export interface Subscription {
-	symbol: string;
-	exchange: string;
-	mode: ModeNumber;
-	depth: number;
-	/**
-	 * When it was first made (the `nowMs` of its subscribe): only ticks after this time belong to
-	 * it. A repeated subscribe keeps the first time, so a re-subscribe leaves no gap and no repeat.
-	 */
-	sinceMs?: number;
-}
-
 export interface SessionReply {
 	/** Frames to send back, in order. */
 	frames: ServerFrame[];
@@ -59,11 +44,6 @@ export interface SessionReply {
 	request?: ClientRequest;
 	/** True when the client asked the server to drop the connection (simulate_drop). */
 	drop: boolean;
-}
-
-/** Key of a subscription: one per (exchange, symbol, mode). */
-export function subscriptionKey(symbol: string, exchange: string, mode: ModeNumber): string {
-	return `${exchange}:${symbol}:${mode}`;
 }
 
 export class StreamSession {
@@ -133,9 +113,9 @@ export class StreamSession {
 				return [brokerInfoFrame(this.#broker)];
 			case 'subscribe': {
 				const results: SubscriptionResult[] = [];
-				const pairs = new Set(this.subscriptions().map((s) => `${s.exchange}:${s.symbol}`));
+				const pairs = new Set(this.subscriptions().map((s) => instrumentKey(s.symbol, s.exchange)));
 				for (const instrument of request.instruments) {
-					const pair = `${instrument.exchange}:${instrument.symbol}`;
+					const pair = instrumentKey(instrument.symbol, instrument.exchange);
 					if (!pairs.has(pair) && pairs.size >= this.#options.maxSymbols) {
 						results.push({
 							symbol: instrument.symbol,
@@ -222,57 +202,5 @@ export class StreamSession {
 	/** True when this session holds (symbol, exchange) at `mode`. */
 	has(symbol: string, exchange: string, mode: ModeNumber): boolean {
 		return this.#subscriptions.has(subscriptionKey(symbol, exchange, mode));
-	}
-
-	/** The market_data frame this session would receive for a tick at one of its modes. */
-	frameFor(subscription: Subscription, tick: Tick): MarketDataFrame {
-		const instrument = { symbol: subscription.symbol, exchange: subscription.exchange };
-		return marketDataFrame(
-			instrument,
-			subscription.mode,
-			marketDataPayload(
-				this.#options.market,
-				instrument,
-				subscription.mode,
-				tick,
-				subscription.depth,
-			),
-			this.#broker,
-		);
-	}
-
-	/**
-	 * market_data frames due in (fromMs, toMs], time-ordered, one per (tick, subscribed mode).
-	 * A subscription only gets ticks after its `sinceMs`, so a subscribe made at nowMs is followed
-	 * by ticks from nowMs on even when the caller's window started earlier.
-	 */
-	marketDataBetween(
-		fromMs: number,
-		toMs: number,
-	): Array<{ timeMs: number; frame: MarketDataFrame }> {
-		const due: Array<{ timeMs: number; frame: MarketDataFrame }> = [];
-		const byPair = new Map<string, Subscription[]>();
-		for (const subscription of this.#subscriptions.values()) {
-			const pair = `${subscription.exchange}:${subscription.symbol}`;
-			const list = byPair.get(pair);
-			if (list) list.push(subscription);
-			else byPair.set(pair, [subscription]);
-		}
-		for (const list of byPair.values()) {
-			const first = list[0]!;
-			const since = Math.min(...list.map((s) => s.sinceMs ?? -Infinity));
-			for (const tick of this.#options.market.ticksBetween(
-				first.symbol,
-				first.exchange,
-				Math.max(fromMs, since),
-				toMs,
-			)) {
-				for (const subscription of list) {
-					if (subscription.sinceMs !== undefined && tick.timeMs <= subscription.sinceMs) continue;
-					due.push({ timeMs: tick.timeMs, frame: this.frameFor(subscription, tick) });
-				}
-			}
-		}
-		return due.sort((a, b) => a.timeMs - b.timeMs);
 	}
 }

@@ -3,7 +3,7 @@
 // validateClientMessage) into errors an editor can show, and the `?msg=` link that shares a
 // message. Pure: the widget wires DOM events to these functions.
 import { locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
-import { CHAPTER_INSTRUMENTS, EXCHANGES } from './instruments.ts';
+import { CHAPTER_INSTRUMENTS, EXCHANGES, instrumentKey } from './instruments.ts';
 import { validateClientMessage, type ClientRequest, type ProtocolIssue } from './protocol.ts';
 import { compactJson, jsonDumps } from './py-render.ts';
 
@@ -109,8 +109,8 @@ export function messageToState(
 
 /** Adds the first suggested symbol not in the list yet (or an empty row when all are). */
 export function addSymbol(state: BuilderState): BuilderState {
-	const taken = new Set(state.symbols.map((s) => `${s.exchange}:${s.symbol}`));
-	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(`${s.exchange}:${s.symbol}`)) ?? {
+	const taken = new Set(state.symbols.map((s) => instrumentKey(s.symbol, s.exchange)));
+	const next = SUGGESTED_SYMBOLS.find((s) => !taken.has(instrumentKey(s.symbol, s.exchange))) ?? {
 		symbol: '',
 		exchange: 'NSE',
 	};

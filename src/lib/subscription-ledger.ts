@@ -2,7 +2,9 @@
 // WebSocket's subscriptions die with the connection (protocol spec §2.4: no resume), so after a
 // reconnect the client must send them again, as the OpenAlgo SDK does. The ledger follows every
 // valid subscribe / unsubscribe / unsubscribe_all the page sends, not just the first message.
+import { instrumentKey } from './instruments.ts';
 import { DEFAULT_DEPTH, MODE_WORDS, type ClientRequest, type ModeNumber } from './protocol.ts';
+import { subscriptionKey } from './subscription.ts';
 
 export interface LedgerEntry {
 	symbol: string;
@@ -15,7 +17,7 @@ export interface LedgerEntry {
 const MAX_ENTRIES = 500;
 
 export class SubscriptionLedger {
-	/** Keyed `exchange:symbol:mode`, in the order first subscribed. */
+	/** Keyed by subscriptionKey, in the order first subscribed. */
 	readonly #entries = new Map<string, LedgerEntry>();
 
 	/** Applies a request the page sent; returns true when the set of subscriptions changed. */
@@ -24,7 +26,7 @@ export class SubscriptionLedger {
 			case 'subscribe': {
 				let changed = false;
 				for (const { symbol, exchange } of request.instruments) {
-					const key = `${exchange}:${symbol}:${request.mode}`;
+					const key = subscriptionKey(symbol, exchange, request.mode);
 					const depth = request.mode === 3 ? request.depth : DEFAULT_DEPTH;
 					const before = this.#entries.get(key);
 					if (before && before.depth === depth) continue;
@@ -37,7 +39,7 @@ export class SubscriptionLedger {
 			case 'unsubscribe': {
 				let changed = false;
 				for (const { symbol, exchange, mode } of request.instruments) {
-					changed = this.#entries.delete(`${exchange}:${symbol}:${mode}`) || changed;
+					changed = this.#entries.delete(subscriptionKey(symbol, exchange, mode)) || changed;
 				}
 				return changed;
 			}
@@ -57,7 +59,7 @@ export class SubscriptionLedger {
 
 	/** Distinct (symbol, exchange) pairs held at any mode. */
 	symbolCount(): number {
-		return new Set(this.entries().map((e) => `${e.exchange}:${e.symbol}`)).size;
+		return new Set(this.entries().map((e) => instrumentKey(e.symbol, e.exchange))).size;
 	}
 
 	/** The modes held for one (symbol, exchange), lowest first. */

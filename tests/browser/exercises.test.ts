@@ -145,6 +145,91 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		await context.close();
 	});
 
+	it('refuses a negative count and takes a rough answer as right, then shows the exact figure', async () => {
+		const { page, errors, context } = await open();
+		const b = exercise(page, 'ch39-b');
+		const input = b.getByLabel('Your answer');
+		const feedback = b.locator('[data-part="feedback"]');
+		await input.fill('-28800');
+		await input.press('Enter');
+		await expect(feedback.textContent()).resolves.toMatch(/cannot be negative/);
+		await expect(feedback.getAttribute('data-tone')).resolves.toBe('bad');
+		await expect(progress(page)).resolves.toBe('0 of 3 done');
+		for (const rough of ['28,000', 'about 29,500', '30000']) {
+			await input.fill(rough);
+			await expect(feedback.textContent()).resolves.toBe(
+				'Changed since your last check: press Check again.',
+			);
+			await input.press('Enter');
+			await expect(feedback.textContent()).resolves.toMatch(
+				/^Right, roughly: [\d,]+ is within 5%\. The exact figure is 28,800\.$/,
+			);
+			await expect(progress(page)).resolves.toBe('1 of 3 done');
+		}
+		// More than 5% out is close, not right.
+		await input.fill('31,000');
+		await input.press('Enter');
+		await expect(feedback.textContent()).resolves.toMatch(/^Close, but more than 5% out/);
+		await expect(progress(page)).resolves.toBe('0 of 3 done');
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
+	it('keeps the calculator to sensible inputs and writes its figures as a reader reads them', async () => {
+		const { page, errors, context } = await open();
+		const b = exercise(page, 'ch39-b');
+		await b.getByLabel('Your answer').fill('1');
+		await b.getByRole('button', { name: 'Check' }).click();
+		const out = b.locator('[data-part="calc-out"]');
+		const interval = b.getByLabel('Poll every (seconds)');
+		const hours = b.getByLabel('For (hours)');
+		const tick = b.getByLabel('Price changes every (seconds)');
+		await expect(interval.getAttribute('max')).resolves.toBe('3600');
+		await expect(hours.getAttribute('max')).resolves.toBe('24');
+		// What produced 3.6e+21 requests and 2880000000000 TB: told the range, no figures.
+		await interval.fill('0.000000000001');
+		await hours.fill('1000000');
+		await expect(out.textContent()).resolves.toBe(
+			'Poll every: enter a number from 0.1 to 3,600 seconds.',
+		);
+		await interval.fill('1');
+		await expect(out.textContent()).resolves.toBe('For: enter a number from 0.1 to 24 hours.');
+		// The widest ratio the ranges allow, written with separators and two figures.
+		await interval.fill('0.1');
+		await hours.fill('24');
+		await tick.fill('3600');
+		const text = (await out.textContent()) ?? '';
+		expect(text).toBe(
+			'Polling: 864,000 requests, about 691 MB. One WebSocket: 1 handshake and 24 pushed prices, about 3.6 KB (about 190,000 times less data).',
+		);
+		expect(text).not.toMatch(/e\+|\d{5,}/);
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
+	it('works out each verdict again from the saved answers, never from a saved verdict', async () => {
+		const forged = JSON.stringify({
+			version: 1,
+			value: {
+				'ch39-a': { choice: 'Needs a WebSocket', checked: true, correct: true, attempts: 1 },
+				'ch39-b': { text: '5000', checked: true, correct: true, attempts: 1 },
+				'ch39-c': { text: 'Asking pulls, telling pushes.', checked: true, correct: true },
+			},
+		});
+		const { page, errors, context } = await open({}, (ctx) =>
+			ctx.addInitScript(([key, value]) => localStorage.setItem(key, value), [KEY, forged]),
+		);
+		await expect(progress(page)).resolves.toBe('1 of 3 done');
+		await expect(
+			exercise(page, 'ch39-a').locator('[data-part="feedback"]').textContent(),
+		).resolves.toMatch(/^Not quite/);
+		await expect(
+			exercise(page, 'ch39-b').locator('[data-part="feedback"]').textContent(),
+		).resolves.toMatch(/too small/);
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
 	for (const width of [360, 1280]) {
 		it(`lays the forms out before they come alive and keeps what was typed meanwhile (${width} px)`, async () => {
 			// Hold the exercises' code back, as a slow network would, while the reader is already there.
@@ -257,8 +342,10 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 			expect(stored.version).toBe(1);
 			expect(stored.value['ch39-b']).toMatchObject({
 				text: 'about 28,800 requests',
-				correct: true,
+				checked: true,
 			});
+			// Answers are stored, verdicts never: they are worked out again on every load.
+			expect(stored.value['ch39-b']).not.toHaveProperty('correct');
 			expect(errors).toEqual([]);
 			await context.close();
 		}

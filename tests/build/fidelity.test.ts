@@ -1,7 +1,7 @@
 // The built chapter must present the author's seed text faithfully: every prose sentence of the
 // seed is on the page, in the seed's order, and the section headings come in the seed's order.
-// The seed (a plain-text copy of the author's chapter) is checked in under tests/fixtures/seed/
-// so this runs from a clean clone.
+// Every chapter that declares its source (front matter `source`, a plain-text file under
+// content/) is checked, found by discovery.
 //
 // How the seed is read, line by line (each non-blank line of prose is one paragraph):
 //  1. Line 1 is the breadcrumb ("Module 5 · Python for the Markets - Chapter 39"): structural.
@@ -26,12 +26,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST, distAvailable } from './dist.ts';
 import { collapseWhitespace, htmlToText, normaliseTypography } from './html-text.ts';
+import { PROJECT_ROOT, findChapters } from '../support/course.ts';
 
-const SEED = readFileSync(
-	new URL('../fixtures/seed/chapter-39-what-a-websocket-is.txt', import.meta.url),
-	'utf8',
-);
-const PAGE = join(DIST, 'chapters', '39-what-a-websocket-is', 'index.html');
+/** The author's text of a chapter that declares one. */
+const sourceOf = (source: string): string =>
+	readFileSync(join(PROJECT_ROOT, 'content', source), 'utf8');
+const WITH_SOURCE = findChapters().filter((chapter) => chapter.frontMatter.source !== undefined);
 
 /** Callout and badge labels: short lines of the seed that are not section headings. */
 const LABELS = new Set(['LIVE', 'Key idea', 'Did you know?', 'Tip', 'Live output']);
@@ -100,9 +100,9 @@ function firstOutOfOrder(haystack: string, needles: readonly string[]): string |
 	return undefined;
 }
 
-const seed = readSeed(SEED);
-
 describe('reading the seed', () => {
+	const seed = readSeed(sourceOf('sources/chapter-39-what-a-websocket-is.txt'));
+
 	it('finds the breadcrumb, the headings, the labels and the prose', () => {
 		expect(seed.breadcrumb).toEqual(['Module 5', 'Python for the Markets', 'Chapter 39']);
 		expect(seed.headings).toEqual([
@@ -128,50 +128,63 @@ describe('reading the seed', () => {
 	});
 });
 
-describe.skipIf(!distAvailable)('the built chapter presents the seed faithfully', () => {
-	const html = distAvailable && existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
-	const main = /<main\b[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? '';
-	const text = normalise(htmlToText(main));
-
-	it('has the chapter page with a <main> element', () => {
-		expect(existsSync(PAGE), PAGE).toBe(true);
-		expect(main.length).toBeGreaterThan(1000);
-	});
-
-	it('contains every seed sentence', () => {
-		const missing = seed.sentences.filter((sentence) => !text.includes(sentence));
-		expect(missing).toEqual([]);
-	});
-
-	it('contains every seed paragraph unbroken', () => {
-		const missing = seed.paragraphs.filter((paragraph) => !text.includes(paragraph));
-		expect(missing).toEqual([]);
-	});
-
-	it('keeps the seed sentences in the seed order', () => {
-		expect(firstOutOfOrder(text, seed.sentences)).toBeUndefined();
-	});
-
-	it('has the seed headings as heading elements, in the seed order, the title as the <h1>', () => {
-		const headings = [...main.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => ({
-			level: Number(m[1]),
-			text: normalise(htmlToText(m[2]!)),
-		}));
-		expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual([seed.headings[0]]);
-		const texts = headings.map((h) => h.text);
-		let from = 0;
-		for (const heading of seed.headings) {
-			const at = texts.indexOf(heading, from);
-			expect(
-				at,
-				`heading ${JSON.stringify(heading)} after ${JSON.stringify(texts[from - 1] ?? '(start)')} in ${JSON.stringify(texts)}`,
-			).toBeGreaterThanOrEqual(0);
-			from = at + 1;
-		}
-	});
-
-	it('shows the labels and the breadcrumb parts in the seed order', () => {
-		expect(firstOutOfOrder(text, seed.labels)).toBeUndefined();
-		expect(firstOutOfOrder(text, seed.breadcrumb)).toBeUndefined();
-	});
+it('finds the chapters that declare their source, chapter 39 among them', () => {
+	expect(WITH_SOURCE.map((chapter) => chapter.id)).toContain('39-what-a-websocket-is');
 });
+
+for (const chapter of WITH_SOURCE.filter((c) => c.built)) {
+	describe.skipIf(!distAvailable)(
+		`${chapter.file} presents ${chapter.frontMatter.source} faithfully`,
+		() => {
+			const seed = readSeed(sourceOf(chapter.frontMatter.source!));
+			const PAGE = join(DIST, chapter.path, 'index.html');
+			const html = distAvailable && existsSync(PAGE) ? readFileSync(PAGE, 'utf8') : '';
+			const main = /<main\b[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? '';
+			const text = normalise(htmlToText(main));
+
+			it('has the chapter page with a <main> element', () => {
+				expect(existsSync(PAGE), PAGE).toBe(true);
+				expect(main.length).toBeGreaterThan(1000);
+			});
+
+			it('contains every seed sentence', () => {
+				const missing = seed.sentences.filter((sentence) => !text.includes(sentence));
+				expect(missing).toEqual([]);
+			});
+
+			it('contains every seed paragraph unbroken', () => {
+				const missing = seed.paragraphs.filter((paragraph) => !text.includes(paragraph));
+				expect(missing).toEqual([]);
+			});
+
+			it('keeps the seed sentences in the seed order', () => {
+				expect(firstOutOfOrder(text, seed.sentences)).toBeUndefined();
+			});
+
+			it('has the seed headings as heading elements, in the seed order, the title as the <h1>', () => {
+				const headings = [...main.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => ({
+					level: Number(m[1]),
+					text: normalise(htmlToText(m[2]!)),
+				}));
+				expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual([
+					seed.headings[0],
+				]);
+				const texts = headings.map((h) => h.text);
+				let from = 0;
+				for (const heading of seed.headings) {
+					const at = texts.indexOf(heading, from);
+					expect(
+						at,
+						`heading ${JSON.stringify(heading)} after ${JSON.stringify(texts[from - 1] ?? '(start)')} in ${JSON.stringify(texts)}`,
+					).toBeGreaterThanOrEqual(0);
+					from = at + 1;
+				}
+			});
+
+			it('shows the labels and the breadcrumb parts in the seed order', () => {
+				expect(firstOutOfOrder(text, seed.labels)).toBeUndefined();
+				expect(firstOutOfOrder(text, seed.breadcrumb)).toBeUndefined();
+			});
+		},
+	);
+}

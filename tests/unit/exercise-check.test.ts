@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
 	checkNumber,
+	costInputProblem,
 	formatBytes,
 	formatCount,
+	formatRatio,
+	isAnswerRight,
 	isExerciseDone,
 	parseExerciseAnswers,
 	parseNumberAnswer,
@@ -47,17 +50,42 @@ describe('parseNumberAnswer', () => {
 		expect(parseNumberAnswer('1,728,000')).toBe(1_728_000);
 		expect(parseNumberAnswer('1.7 million')).toBe(1_700_000);
 	});
+
+	it('keeps a minus sign, but not a hyphen joined to a word', () => {
+		expect(parseNumberAnswer('-28800')).toBe(-28800);
+		expect(parseNumberAnswer('−28,800')).toBe(-28800);
+		expect(parseNumberAnswer('about -28.8k')).toBe(-28800);
+		expect(parseNumberAnswer('an 8-hour day')).toBe(8);
+	});
 });
 
 describe('checkNumber', () => {
 	const options = { answer: 28800 };
-	it('accepts the answer and a rounded "roughly"', () => {
-		expect(checkNumber('28.8k', options)).toEqual({ status: 'correct', value: 28800 });
-		expect(checkNumber('about 29,000', options)).toEqual({ status: 'correct', value: 29000 });
+	it('accepts the answer and a rough one within 5%, telling the two apart', () => {
+		expect(checkNumber('28.8k', options)).toEqual({ status: 'correct', value: 28800, exact: true });
+		expect(checkNumber('about 29,000', options)).toEqual({
+			status: 'correct',
+			value: 29000,
+			exact: false,
+		});
+		expect(checkNumber('28,000', options)).toEqual({
+			status: 'correct',
+			value: 28000,
+			exact: false,
+		});
+		expect(checkNumber('30,000', options)).toMatchObject({ status: 'correct', exact: false });
 	});
 
-	it('says close within 10% and names the slip for unit mistakes', () => {
-		expect(checkNumber('30000', options).status).toBe('close');
+	it('never accepts a negative count', () => {
+		const verdict = checkNumber('-28800', options);
+		expect(verdict.status).toBe('wrong');
+		expect(verdict.status === 'wrong' && verdict.hint).toMatch(/cannot be negative/);
+		expect(checkNumber('-28,000', options).status).toBe('wrong');
+	});
+
+	it('says close between 5% and 10% and names the slip for unit mistakes', () => {
+		expect(checkNumber('31000', options).status).toBe('close');
+		expect(checkNumber('26500', options).status).toBe('close');
 		const minutes = checkNumber('480', options);
 		expect(minutes).toMatchObject({ status: 'wrong', value: 480 });
 		expect(minutes.status === 'wrong' && minutes.hint).toMatch(
@@ -94,11 +122,20 @@ describe('pollingCost', () => {
 		);
 	});
 
-	it('refuses zero, negative and missing inputs', () => {
+	it('refuses zero, negative, missing and out-of-range inputs, naming the box and its range', () => {
 		expect(pollingCost({ intervalSeconds: 0, hours: 8, tickEverySeconds: 1 })).toBeUndefined();
 		expect(
 			pollingCost({ intervalSeconds: 1, hours: Number.NaN, tickEverySeconds: 1 }),
 		).toBeUndefined();
+		const huge = { intervalSeconds: 1e-12, hours: 1e6, tickEverySeconds: 1 };
+		expect(pollingCost(huge)).toBeUndefined();
+		expect(costInputProblem(huge)).toBe('Poll every: enter a number from 0.1 to 3,600 seconds.');
+		expect(costInputProblem({ intervalSeconds: 1, hours: 1e6, tickEverySeconds: 1 })).toBe(
+			'For: enter a number from 0.1 to 24 hours.',
+		);
+		expect(costInputProblem({ intervalSeconds: 1, hours: 8, tickEverySeconds: 10 })).toBe(
+			undefined,
+		);
 	});
 });
 
@@ -117,6 +154,19 @@ describe('formatCount and formatBytes', () => {
 			'1.2 GB',
 		]);
 	});
+
+	it('never writes an exponent or an unseparated long number', () => {
+		expect(formatCount(3.6e21)).toBe('3,600,000,000,000,000,000,000');
+		expect(formatCount(-0.2)).toBe('0');
+		expect(formatBytes(2.88e18)).toBe('2,880 PB');
+		expect([1.04, 2.5, 42.4, 66534, 193_577].map(formatRatio)).toEqual([
+			'1.0',
+			'2.5',
+			'42',
+			'67,000',
+			'190,000',
+		]);
+	});
 });
 
 describe('parseExerciseAnswers', () => {
@@ -128,6 +178,7 @@ describe('parseExerciseAnswers', () => {
 					text: 'once a minute',
 					checked: true,
 					correct: true,
+					attempts: 2,
 					extra: 1,
 				},
 				'ch39-b': { text: 42, attempts: -1, points: [true, 'yes', false] },
@@ -135,7 +186,7 @@ describe('parseExerciseAnswers', () => {
 				'ch39-c': 'nope',
 			}),
 		).toEqual({
-			'ch39-a': { choice: 'polling', text: 'once a minute', checked: true, correct: true },
+			'ch39-a': { choice: 'polling', text: 'once a minute', checked: true, attempts: 2 },
 			'ch39-b': { points: [true, false, false] },
 		});
 	});
@@ -146,12 +197,29 @@ describe('parseExerciseAnswers', () => {
 });
 
 describe('isExerciseDone', () => {
-	it('needs a right choice or number, or a compared text', () => {
-		expect(isExerciseDone('choice', { checked: true, correct: false })).toBe(false);
-		expect(isExerciseDone('choice', { checked: true, correct: true })).toBe(true);
-		expect(isExerciseDone('number', { correct: true })).toBe(false);
-		expect(isExerciseDone('text', { checked: true })).toBe(true);
-		expect(isExerciseDone('text', undefined)).toBe(false);
+	const choice = { kind: 'choice', answer: 'Polling is fine' } as const;
+	const number = { kind: 'number', answer: '28800' } as const;
+	const text = { kind: 'text' } as const;
+
+	it('needs a checked answer that is right when judged again: choice, number, or a written text', () => {
+		expect(isExerciseDone(choice, { checked: true, choice: 'Needs a WebSocket' })).toBe(false);
+		expect(isExerciseDone(choice, { checked: true, choice: 'Polling is fine' })).toBe(true);
+		expect(isExerciseDone(choice, { choice: 'Polling is fine' })).toBe(false);
+		expect(isExerciseDone(number, { checked: true, text: '28,000' })).toBe(true);
+		expect(isExerciseDone(number, { checked: true, text: '-28800' })).toBe(false);
+		expect(isExerciseDone(text, { checked: true, text: 'asking vs telling' })).toBe(true);
+		expect(isExerciseDone(text, { checked: true, text: '  ' })).toBe(false);
+		expect(isExerciseDone(text, undefined)).toBe(false);
+	});
+
+	it('ignores a stored verdict: only the stored answer counts', () => {
+		const forged = parseExerciseAnswers({
+			'ch39-b': { text: '5000', checked: true, correct: true },
+			'ch39-a': { choice: 'Needs a WebSocket', checked: true, correct: true },
+		})!;
+		expect(isExerciseDone(number, forged['ch39-b'])).toBe(false);
+		expect(isExerciseDone(choice, forged['ch39-a'])).toBe(false);
+		expect(isAnswerRight(number, { text: '28800' })).toBe(true);
 	});
 });
 

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMarket } from '../../src/lib/market-engine.ts';
 import {
-	marketDataPayload,
 	normalizeMode,
 	parseClientMessage,
 	parseServerFrame,
@@ -235,45 +233,6 @@ describe('parseClientMessage', () => {
 			code: 'INVALID_JSON',
 			message: 'Invalid JSON message',
 		});
-	});
-});
-
-describe('marketDataPayload', () => {
-	const market = createMarket({ seed: 39 });
-	const instrument = { symbol: 'RELIANCE', exchange: 'NSE' };
-	const tick = market.lastTick('RELIANCE', 'NSE', Date.UTC(2026, 10, 25, 6));
-
-	it('gives LTP data with the price at data.ltp and epoch-ms timestamps', () => {
-		const data = marketDataPayload(market, instrument, 1, tick);
-		expect(Object.keys(data)).toEqual(['ltp', 'ltt', 'symbol', 'exchange', 'mode', 'timestamp']);
-		expect(data).toMatchObject({ ltp: tick.ltp, mode: 1, timestamp: tick.timeMs });
-		expect(Number.isInteger(data.timestamp)).toBe(true);
-	});
-
-	it('gives Quote data with every field the SDK reads', () => {
-		const data = marketDataPayload(market, instrument, 2, tick);
-		for (const key of [
-			'open',
-			'high',
-			'low',
-			'close',
-			'ltp',
-			'volume',
-			'last_trade_quantity',
-			'avg_trade_price',
-			'change',
-			'change_percent',
-			'timestamp',
-		]) {
-			expect(data).toHaveProperty(key);
-		}
-	});
-
-	it('gives Depth data with five buy and sell levels', () => {
-		const data = marketDataPayload(market, instrument, 3, tick);
-		expect(data.depth?.buy).toHaveLength(5);
-		expect(data.depth?.sell).toHaveLength(5);
-		expect(Object.keys(data.depth!.buy[0]!)).toEqual(['price', 'quantity', 'orders']);
 	});
 });
 

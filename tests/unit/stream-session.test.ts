@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createMarket } from '../../src/lib/market-engine.ts';
 import { StreamSession, type StreamSessionOptions } from '../../src/lib/stream-session.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 5, 0, 0);
@@ -14,7 +13,6 @@ const CHAPTER = JSON.stringify({
 
 function session(options: Partial<StreamSessionOptions> = {}): StreamSession {
 	return new StreamSession({
-		market: createMarket({ seed: 39 }),
 		implicitAuth: false,
 		maxSymbols: 100,
 		...options,
@@ -148,23 +146,5 @@ describe('StreamSession#receive', () => {
 		expect(
 			session({ allowSimulateDrop: true }).handle('{"action":"simulate_drop"}', NOW),
 		).toMatchObject({ drop: true, frames: [] });
-	});
-});
-
-describe('StreamSession#marketDataBetween', () => {
-	it('gives one frame per tick and subscribed mode, in time order, with the market’s prices', () => {
-		const market = createMarket({ seed: 39 });
-		const s = new StreamSession({ market, implicitAuth: true, maxSymbols: 10 });
-		s.receive(CHAPTER, NOW);
-		s.receive('{"action":"subscribe","mode":2,"symbol":"RELIANCE","exchange":"NSE"}', NOW);
-		const due = s.marketDataBetween(NOW, NOW + 5_000);
-		const reliance = market.ticksBetween('RELIANCE', 'NSE', NOW, NOW + 5_000);
-		const tcs = market.ticksBetween('TCS', 'NSE', NOW, NOW + 5_000);
-		expect(due).toHaveLength(reliance.length * 2 + tcs.length);
-		for (let i = 1; i < due.length; i++)
-			expect(due[i]!.timeMs).toBeGreaterThanOrEqual(due[i - 1]!.timeMs);
-		const quoteFrames = due.filter((d) => d.frame.mode === 2);
-		expect(quoteFrames.map((d) => d.frame.data.ltp)).toEqual(reliance.map((t) => t.ltp));
-		expect(quoteFrames[0]!.frame.data).toHaveProperty('change_percent');
 	});
 });

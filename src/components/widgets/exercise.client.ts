@@ -4,14 +4,19 @@
 // breaks the page. The set shows progress ("n of 3") and resets with an undo.
 import { createVersionedStore, type VersionedStore } from '../../client/storage.client.ts';
 import {
+	ROUGH_TOLERANCE,
 	checkNumber,
+	costInputProblem,
 	formatBytes,
 	formatCount,
+	formatRatio,
+	isAnswerRight,
 	isExerciseDone,
 	parseExerciseAnswers,
 	pollingCost,
 	type ExerciseAnswer,
 	type ExerciseAnswers,
+	type ExerciseExpectation,
 	type ExerciseKind,
 } from '../../lib/exercise-check.ts';
 
@@ -86,8 +91,16 @@ function bookFor(key: string): AnswerBook {
 	return book;
 }
 
-function storageKeyOf(element: Element): string {
-	return element.closest<HTMLElement>('ch-exercises')?.dataset.storageKey ?? DEFAULT_KEY;
+/** What an exercise element expects, from its data attributes (the page's, not storage's). */
+function expectationOf(element: HTMLElement): ExerciseExpectation {
+	return {
+		kind: (element.dataset.kind ?? 'text') as ExerciseKind,
+		answer: element.dataset.answer,
+	};
+}
+
+function storageKeyOf(element: HTMLElement): string {
+	return element.dataset.storageKey ?? DEFAULT_KEY;
 }
 
 export class ChExercise extends HTMLElement {
@@ -105,7 +118,7 @@ export class ChExercise extends HTMLElement {
 
 	/** True when this exercise counts as done for the progress. */
 	get done(): boolean {
-		return isExerciseDone(this.kind, this.book?.get(this.exerciseId));
+		return isExerciseDone(expectationOf(this), this.book?.get(this.exerciseId));
 	}
 
 	connectedCallback(): void {
@@ -130,9 +143,14 @@ export class ChExercise extends HTMLElement {
 	private wire(): void {
 		this.wired = true;
 		const text = this.find<HTMLInputElement | HTMLTextAreaElement>('[data-field="text"]');
-		text?.addEventListener('input', () => this.save({ text: text.value }));
+		// Changing what a verdict was given on (the number, the chosen option) takes the verdict
+		// back: the reader checks the new answer. A reason or a free text keeps its comparison.
+		text?.addEventListener('input', () => {
+			if (this.kind === 'number') this.revise({ text: text.value });
+			else this.save({ text: text.value });
+		});
 		for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) {
-			radio.addEventListener('change', () => this.save({ choice: radio.value }));
+			radio.addEventListener('change', () => this.revise({ choice: radio.value }));
 		}
 		for (const box of this.querySelectorAll<HTMLInputElement>('input[data-point]')) {
 			box.addEventListener('change', () => this.save({ points: this.points() }));
@@ -184,6 +202,13 @@ export class ChExercise extends HTMLElement {
 		this.book.set(this.exerciseId, { ...this.book.get(this.exerciseId), ...change });
 	}
 
+	/** Saves a changed answer; a verdict shown for the old one no longer applies. */
+	private revise(change: ExerciseAnswer): void {
+		const wasChecked = this.book.get(this.exerciseId).checked === true;
+		this.save({ ...change, checked: false });
+		if (wasChecked) this.showResult();
+	}
+
 	/** The reader pressed Check / Compare. */
 	private check(): void {
 		const answer = this.book.get(this.exerciseId);
@@ -195,25 +220,14 @@ export class ChExercise extends HTMLElement {
 				this.feedback('Pick one of the two answers first.', 'bad');
 				return;
 			}
-			this.save({
-				choice,
-				text,
-				checked: true,
-				correct: choice === this.dataset.answer,
-				attempts: (answer.attempts ?? 0) + 1,
-			});
+			this.save({ choice, text, checked: true, attempts: (answer.attempts ?? 0) + 1 });
 		} else if (this.kind === 'number') {
 			const verdict = checkNumber(text, { answer: Number(this.dataset.answer) });
 			if (verdict.status === 'empty') {
 				this.feedback('Type a number first.', 'bad');
 				return;
 			}
-			this.save({
-				text,
-				checked: true,
-				correct: verdict.status === 'correct',
-				attempts: (answer.attempts ?? 0) + 1,
-			});
+			this.save({ text, checked: true, attempts: (answer.attempts ?? 0) + 1 });
 		} else {
 			if (text.trim() === '') {
 				this.feedback('Write your answer first, then compare it.', 'bad');
@@ -244,31 +258,40 @@ export class ChExercise extends HTMLElement {
 		// The calculator would give the sum away, so it opens only after a first attempt.
 		const calculator = this.find<HTMLElement>('[data-part="calculator"]');
 		const locked = this.find<HTMLElement>('[data-part="calculator-locked"]');
-		if (calculator) calculator.hidden = !answer.checked;
-		if (locked) locked.hidden = answer.checked === true;
+		const attempted = answer.checked === true || (answer.attempts ?? 0) > 0;
+		if (calculator) calculator.hidden = !attempted;
+		if (locked) locked.hidden = attempted;
+		if (model) model.hidden = !attempted;
+		if (working) working.hidden = !attempted;
 		if (!answer.checked) {
-			this.feedback('', 'none');
-			if (model) model.hidden = true;
-			if (working) working.hidden = true;
+			this.feedback(attempted ? 'Changed since your last check: press Check again.' : '', 'none');
 			return;
 		}
 		if (this.kind === 'choice') {
+			// Judged again from the choice itself: storage holds answers, never verdicts.
+			const right = isAnswerRight(expectationOf(this), answer);
 			const reasonNote = answer.text?.trim()
 				? ' Compare your reason with the model answer.'
 				: ' Add your reason, then compare it with the model answer.';
 			this.feedback(
-				answer.correct
+				right
 					? `Right: ${answer.choice}.${reasonNote}`
 					: `Not quite: think about how often this strategy looks.${reasonNote}`,
-				answer.correct ? 'good' : 'bad',
+				right ? 'good' : 'bad',
 			);
 		} else if (this.kind === 'number') {
+			const exact = Number(this.dataset.answer);
 			const verdict = checkNumber(answer.text ?? '', {
-				answer: Number(this.dataset.answer),
+				answer: exact,
 				fallbackHint: this.dataset.hint,
 			});
-			if (verdict.status === 'correct')
+			if (verdict.status === 'correct' && verdict.exact)
 				this.feedback(`Correct: ${formatCount(verdict.value)}.`, 'good');
+			else if (verdict.status === 'correct')
+				this.feedback(
+					`Right, roughly: ${formatCount(verdict.value)} is within ${Math.round(ROUGH_TOLERANCE * 100)}%. The exact figure is ${formatCount(exact)}.`,
+					'good',
+				);
 			else if (verdict.status === 'unreadable')
 				this.feedback('No number found in that: try digits, like 12,345.', 'bad');
 			else if (verdict.status === 'close' || verdict.status === 'wrong')
@@ -280,8 +303,6 @@ export class ChExercise extends HTMLElement {
 				'none',
 			);
 		}
-		if (model) model.hidden = false;
-		if (working) working.hidden = false;
 	}
 
 	private feedback(text: string, tone: 'good' | 'bad' | 'none'): void {
@@ -298,20 +319,21 @@ export class ChExercise extends HTMLElement {
 			);
 		const out = this.find<HTMLOutputElement>('[data-part="calc-out"]');
 		if (!out) return;
-		const cost = pollingCost({
+		const input = {
 			intervalSeconds: read('interval'),
 			hours: read('hours'),
 			tickEverySeconds: read('tick'),
-		});
+		};
+		const cost = pollingCost(input);
 		if (!cost) {
-			out.textContent = 'Enter numbers above zero in all three boxes.';
+			out.textContent = costInputProblem(input) ?? 'Enter a number in all three boxes.';
 			return;
 		}
 		const ratio = cost.pollingBytes / cost.webSocketBytes;
 		out.textContent =
 			`Polling: ${formatCount(cost.requests)} requests, about ${formatBytes(cost.pollingBytes)}. ` +
 			`One WebSocket: 1 handshake and ${formatCount(cost.ticks)} pushed prices, about ${formatBytes(cost.webSocketBytes)}` +
-			(ratio >= 1.05 ? ` (${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× less).` : '.');
+			(ratio >= 1.05 ? ` (about ${formatRatio(ratio)} times less data).` : '.');
 	}
 }
 
@@ -323,7 +345,7 @@ export class ChExercises extends HTMLElement {
 	private wired = false;
 
 	connectedCallback(): void {
-		this.book = bookFor(this.dataset.storageKey ?? DEFAULT_KEY);
+		this.book = bookFor(storageKeyOf(this));
 		if (!this.wired) {
 			this.wired = true;
 			this.querySelector('[data-action="reset"]')?.addEventListener('click', () => this.reset());
@@ -341,12 +363,9 @@ export class ChExercises extends HTMLElement {
 	private progress(): void {
 		// Read from the answers, not the child elements, which may not be upgraded yet.
 		const items = [...this.querySelectorAll<HTMLElement>('ch-exercise')];
-		const total = Number(this.dataset.total ?? items.length);
+		const total = items.length;
 		const done = items.filter((item) =>
-			isExerciseDone(
-				(item.dataset.kind ?? 'text') as ExerciseKind,
-				this.book.get(item.dataset.id ?? ''),
-			),
+			isExerciseDone(expectationOf(item), this.book.get(item.dataset.id ?? '')),
 		).length;
 		const bar = this.querySelector('progress');
 		if (bar) bar.value = done;
