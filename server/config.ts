@@ -15,7 +15,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** What the build needs: the public URL and where the page's stream is. */
 export interface BuildConfig {
-	/** `SITE_URL`: the public URL of the site (origin plus an optional base path). */
+	/** `SITE_URL`: the public URL of the site (an origin: the site is served from its root). */
 	siteUrl: URL;
 	/** `PUBLIC_STREAM_URL`: a path on the site's own origin, or a ws(s):// URL elsewhere. */
 	publicStreamUrl: string;
@@ -71,9 +71,9 @@ export function parseSiteUrl(raw: string | undefined): URL {
 			`SITE_URL must start with http:// or https://, e.g. https://course.example.com; got "${text}".`,
 		);
 	}
-	if (url.search || url.hash || url.username || url.password) {
+	if (url.search || url.hash || url.username || url.password || url.pathname !== '/') {
 		throw new ConfigError(
-			`SITE_URL must have no query, fragment or credentials, e.g. https://course.example.com; got "${text}".`,
+			`SITE_URL must be an origin with no path, query or credentials (the site is served from /), e.g. https://course.example.com; got "${text}".`,
 		);
 	}
 	return url;
@@ -120,7 +120,7 @@ export function parsePublicStreamUrl(raw: string | undefined): {
 			`PUBLIC_STREAM_URL must have no fragment or credentials, e.g. wss://stream.example.com/; got "${raw}".`,
 		);
 	}
-	return { publicStreamUrl: url.href, streamPath: STREAM_PATH };
+	return { publicStreamUrl: raw, streamPath: STREAM_PATH };
 }
 
 /** Parses `STREAM_ALLOWED_ORIGINS`: comma-separated origins such as `https://course.example.com`. */

@@ -7,6 +7,7 @@
 // streams keep running for DRAIN_GRACE_MS, then get 1001 and the process exits); a second
 // SIGTERM/SIGHUP, or SIGINT (Ctrl-C), skips the rest of the grace.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadServeConfig, summarise, type ServeConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -38,8 +39,11 @@ try {
 	throw error;
 }
 
-// SITE_DIST serves another build folder (the tests' parallel builds use it); default dist/.
-const root = fileURLToPath(new URL(`../${process.env.SITE_DIST || 'dist'}/`, import.meta.url));
+// SITE_DIST serves another build folder (relative to the project, or absolute); default dist/.
+const root = resolve(
+	fileURLToPath(new URL('..', import.meta.url)),
+	process.env.SITE_DIST || 'dist',
+);
 if (!existsSync(root)) {
 	fail(`${root} is missing. Run \`npm start\` (it builds first) or \`npm run build\`.`, 1);
 }
