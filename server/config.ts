@@ -31,8 +31,6 @@ export interface ServeConfig extends BuildConfig {
 	port: number;
 	/** `STREAM_ALLOWED_ORIGINS`: browser origins allowed on the stream; default the site's own. */
 	allowedOrigins: string[];
-	/** Host header values accepted on the stream (DNS-rebinding guard); undefined: any. */
-	allowedHosts: string[] | undefined;
 	/** `TRUST_PROXY`: believe X-Forwarded-Host/-Proto/-For from the proxy in front. */
 	trustProxy: boolean;
 	/** `LOG_LEVEL`. */
@@ -248,11 +246,6 @@ export function loadServeConfig(argv: readonly string[], env: Env = process.env)
 		host: listen.host,
 		port: listen.port,
 		allowedOrigins,
-		allowedHosts: allowedHostsFor(
-			siteUrlGiven ? build.siteUrl : undefined,
-			listen.host,
-			listen.port,
-		),
 		trustProxy: parseSwitch(env, 'TRUST_PROXY'),
 		logLevel,
 		metrics: parseSwitch(env, 'METRICS'),
@@ -269,7 +262,6 @@ export function summarise(config: ServeConfig): Record<string, unknown> {
 		streamPath: config.streamPath,
 		publicStreamUrl: config.publicStreamUrl,
 		allowedOrigins: config.allowedOrigins,
-		allowedHosts: config.allowedHosts,
 		trustProxy: config.trustProxy,
 		metrics: config.metrics ? `${config.metricsHost}:${config.metricsPort}` : false,
 		drainGraceMs: config.drainGraceMs,

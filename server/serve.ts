@@ -9,22 +9,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadServeConfig, summarise, type ServeConfig } from './config.ts';
-import { createLogger, type Logger } from './log.ts';
-import { startSiteServer, type SiteServer } from './site-server.ts';
 import {
-	createStreamServer,
-	type StreamServer,
-	type StreamServerOptions,
-} from './stream-server.ts';
-
-/** The stream server options and methods of the shared contract this process uses. */
-type StreamOptions = StreamServerOptions & {
-	allowedHosts?: readonly string[];
-	trustProxy?: boolean;
-	logger?: Logger;
-};
-type Stream = StreamServer & { drain?: () => void };
+	allowedHostsFor,
+	ConfigError,
+	loadServeConfig,
+	summarise,
+	type ServeConfig,
+} from './config.ts';
+import { createLogger } from './log.ts';
+import { startMetricsServer, type MetricsServer } from './metrics.ts';
+import { startSiteServer, type SiteServer } from './site-server.ts';
+import { createStreamServer } from './stream-server.ts';
 
 function fail(message: string, code: number): never {
 	console.error(`error: ${message}`);
@@ -49,15 +44,6 @@ if (!existsSync(root)) {
 }
 
 const logger = createLogger({ level: config.logLevel, base: { server: 'site' } });
-const streamOptions: StreamOptions = {
-	mount: 'site',
-	allowedOrigins: config.allowedOrigins,
-	allowedHosts: config.allowedHosts,
-	trustProxy: config.trustProxy,
-	logger: logger.child({ server: 'stream' }),
-};
-const stream: Stream = createStreamServer(streamOptions);
-
 let site: SiteServer;
 try {
 	site = await startSiteServer({
@@ -65,7 +51,8 @@ try {
 		host: config.host,
 		port: config.port,
 		streamPath: config.streamPath,
-		onStreamUpgrade: stream.handleUpgrade,
+		// The stream is created just below, once the bound port is known (no event runs between).
+		onStreamUpgrade: (req, socket, head) => stream.handleUpgrade(req, socket, head),
 		logger,
 		trustProxy: config.trustProxy,
 		connectSources: config.publicStreamUrl.startsWith('/')
@@ -75,7 +62,6 @@ try {
 } catch (error) {
 	const code = (error as NodeJS.ErrnoException).code;
 	const where = `${config.host}:${config.port}`;
-	await stream.close();
 	if (code === 'EADDRINUSE')
 		fail(`cannot listen on ${where}: the port is in use; set PORT or --port to another.`, 1);
 	if (code === 'EACCES')
@@ -85,12 +71,51 @@ try {
 	fail(`cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`, 1);
 }
 
+// The Host header values the stream accepts: the SITE_URL host and the address it listens on.
+const allowedHosts = allowedHostsFor(
+	config.siteUrlGiven ? config.siteUrl : undefined,
+	config.host,
+	Number(new URL(site.url).port),
+);
+const stream = createStreamServer({
+	mount: 'site',
+	allowedOrigins: config.allowedOrigins,
+	allowedHosts,
+	trustProxy: config.trustProxy,
+	logger: logger.child({ server: 'stream' }),
+	metrics: config.metrics,
+});
+
+let metrics: MetricsServer | undefined;
+if (config.metrics && stream.registry) {
+	try {
+		metrics = await startMetricsServer({
+			host: config.metricsHost,
+			port: config.metricsPort,
+			registry: stream.registry,
+		});
+	} catch (error) {
+		await stream.close();
+		await site.close();
+		fail(
+			`cannot serve metrics on ${config.metricsHost}:${config.metricsPort}: ${(error as Error).message}; set METRICS_PORT to a free port.`,
+			1,
+		);
+	}
+}
+
 const wsUrl = site.url.replace(/^http/, 'ws') + config.streamPath;
 logger.info(
-	{ url: `${site.url}/`, stream: wsUrl, ...summarise(config) },
+	{
+		url: `${site.url}/`,
+		stream: wsUrl,
+		...summarise(config),
+		allowedHosts: allowedHosts ?? 'any',
+		metrics: metrics?.url ?? false,
+	},
 	`Chapter site: ${site.url}/ · live stream: ${wsUrl}`,
 );
-if (!config.allowedHosts)
+if (!allowedHosts)
 	logger.warn(
 		'Listening on every interface without SITE_URL: the stream accepts any Host header. Set SITE_URL to the public URL.',
 	);
@@ -108,6 +133,7 @@ async function finish(reason: string): Promise<void> {
 	setTimeout(() => process.exit(0), 5000).unref();
 	await stream.close();
 	await site.close();
+	await metrics?.close();
 	logger.info('stopped');
 	logger.flush?.();
 	process.exit(0);
@@ -120,7 +146,7 @@ function drain(signal: string): void {
 	}
 	draining = true;
 	site.drain();
-	stream.drain?.();
+	stream.drain();
 	const clients = stream.clientCount();
 	logger.info(
 		{ signal, clients, graceMs: config.drainGraceMs },

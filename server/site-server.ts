@@ -24,6 +24,7 @@ import type { Duplex } from 'node:stream';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sirv from 'sirv';
 import { STREAM_PATH } from '../src/lib/constants.ts';
+import { clientAddress } from './client-address.ts';
 import { createLogger, type Logger } from './log.ts';
 
 /** Handles an HTTP upgrade that the site server has matched to the stream path. */
@@ -261,17 +262,6 @@ function indexFolders(root: string): Set<string> {
 		if (file.endsWith(`${sep}index.html`)) folders.add(file.slice(0, -`${sep}index.html`.length));
 	}
 	return folders;
-}
-
-/** The client's address: the socket's, or the last X-Forwarded-For hop when the proxy is trusted. */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
-	if (trustProxy) {
-		const forwarded = req.headers['x-forwarded-for'];
-		const text = Array.isArray(forwarded) ? forwarded.join(',') : forwarded;
-		const last = text?.split(',').at(-1)?.trim();
-		if (last) return last;
-	}
-	return req.socket.remoteAddress;
 }
 
 interface Lane {

@@ -194,6 +194,16 @@ describe('signals', () => {
 		}
 	});
 
+	it('METRICS=1 serves Prometheus metrics on their own port, never on the public one', async () => {
+		const r = run([], { PORT: '0', METRICS: '1', METRICS_PORT: '0' });
+		const url = await started(r);
+		const line = await r.line((l) => typeof l.metrics === 'string');
+		const metrics = await fetch(String(line.metrics));
+		expect(metrics.status).toBe(200);
+		expect(await metrics.text()).toMatch(/^stream_connections_open \d+$/m);
+		expect((await fetch(`${url}/metrics`)).status).toBe(404);
+	});
+
 	it('logs its settings at start and one JSON line per request', async () => {
 		const r = run([], { PORT: '0' });
 		try {
