@@ -16,7 +16,7 @@ interface PageData {
 	url: string;
 	meta: { title?: string };
 	excerpt: string;
-	sub_results?: { title: string; url: string; excerpt: string }[];
+	sub_results?: { title: string; url: string; excerpt: string; locations?: number[] }[];
 }
 
 const MAX_PAGES = 8;
@@ -94,7 +94,10 @@ export async function wire(dialog: HTMLDialogElement): Promise<void> {
 				title.className = 'ch-search__page';
 				title.textContent = page.meta.title ?? page.url;
 				item.append(title);
-				const sections = (page.sub_results ?? []).slice(0, MAX_SECTIONS);
+				// The sections with the most matches first (Pagefind lists them in page order).
+				const sections = [...(page.sub_results ?? [])]
+					.sort((a, b) => (b.locations?.length ?? 0) - (a.locations?.length ?? 0))
+					.slice(0, MAX_SECTIONS);
 				if (sections.length === 0)
 					sections.push({ title: 'Top of the chapter', url: page.url, excerpt: page.excerpt });
 				for (const section of sections)
@@ -109,5 +112,9 @@ export async function wire(dialog: HTMLDialogElement): Promise<void> {
 				: `${count} ${count === 1 ? 'chapter matches' : 'chapters match'} “${term}”.`;
 	};
 	input.addEventListener('input', () => void run());
+	// Chromium spends a first Escape in a filled search field on clearing it: close at once.
+	input.addEventListener('keydown', (event) => {
+		if (event.key === 'Escape') close();
+	});
 	if (input.value.trim() !== '') await run();
 }
