@@ -25,12 +25,31 @@ export interface Limits {
 	floodCloseAfter: number;
 	/** Open connections in total; more are refused at the upgrade with 503. */
 	maxConnections: number;
+	/**
+	 * Open connections (and handshakes in flight) from one client address; more are refused at
+	 * the upgrade with 429, so one host cannot take every slot. Behind a proxy the address is
+	 * the proxy's unless `trustProxy` is on.
+	 */
+	maxConnectionsPerAddress: number;
+	/** Page mount: a connection that has not subscribed within this long is closed with 1008. */
+	idleTimeoutMs: number;
+	/** Sustained inbound bytes per second per connection (a second token bucket, beside messages). */
+	bytesPerSecond: number;
+	/** Inbound bytes a connection may send at once before `bytesPerSecond` applies. */
+	byteBurst: number;
 	/** Protocol ping interval; a peer that has not answered the previous ping is dropped. */
 	heartbeatIntervalMs: number;
 	/** Standalone mount: time to authenticate before close 4401 "auth timeout" (OpenAlgo: 15 s). */
 	authGraceMs: number;
 	/** Above this many unsent bytes a client is a slow reader: only its latest tick per subscription is kept. */
 	slowReaderBytes: number;
+	/**
+	 * Above this many unsent bytes a reply (ack, error, pong) is not queued: the connection is
+	 * closed with 1008. Ticks conflate at `slowReaderBytes`, so only replies can grow past it.
+	 */
+	maxBufferedBytes: number;
+	/** Failed `authenticate` attempts one client address may make per minute (and at once). */
+	authFailuresPerMinute: number;
 	/** How often due ticks are computed and fanned out. */
 	pumpIntervalMs: number;
 	/** How long `close()` waits for clients to acknowledge 1001 before cutting them off. */
@@ -44,9 +63,18 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 	messageBurst: 40,
 	floodCloseAfter: 200,
 	maxConnections: 5000,
+	// A classroom or office behind one NAT address still fits; one host gets 1% of the total.
+	maxConnectionsPerAddress: 50,
+	idleTimeoutMs: 60_000,
+	// Ten chapter-sized subscribes a second is far more than a reader sends; one message at
+	// the payload limit is still admitted (the burst covers it) but not one per second.
+	bytesPerSecond: 64 * 1024,
+	byteBurst: MAX_PAYLOAD_BYTES,
 	heartbeatIntervalMs: 20_000,
 	authGraceMs: 15_000,
 	slowReaderBytes: 256 * 1024,
+	maxBufferedBytes: 1024 * 1024,
+	authFailuresPerMinute: 10,
 	pumpIntervalMs: 10,
 	closeTimeoutMs: 1000,
 };

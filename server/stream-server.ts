@@ -1,16 +1,25 @@
 // The mock market stream on `ws`: one implementation mounted two ways, on the site's origin at
 // /stream (npm start, astro dev) and standalone on :8765 (npm run stream). Each connection runs
-// a StreamSession (the protocol); this module adds what a transport must: limits, heartbeats,
-// origin checks, fan-out of shared ticks, conflation for slow readers and clean shutdown.
+// a StreamSession (the protocol); this module adds what a transport must: limits (per
+// connection, per address, in total), heartbeats, origin and host checks, fan-out of shared
+// ticks, conflation for slow readers, logs and metrics, drain and clean shutdown.
+// Longer than ~400 lines because every one of those rules acts on the same per-client state;
+// the pure helpers live beside it (client-address.ts, handshake.ts, metrics.ts, limits.ts).
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
-import { marketDataPayload } from '../src/lib/market-data.ts';
-import { errorFrame, marketDataFrame, type ModeNumber } from '../src/lib/protocol.ts';
+import { framesDue } from '../src/lib/market-data.ts';
+import { protocolErrorFrame } from '../src/lib/server-frames.ts';
 import { StreamSession } from '../src/lib/stream-session.ts';
 import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
+import { instrumentKey } from '../src/lib/instruments.ts';
+import { MAX_TICK_BACKLOG_MS } from '../src/lib/constants.ts';
+import { clientAddress, isHostAllowed, isOriginAllowed, requestHost } from './client-address.ts';
+import { handshakeFrame, isHandshakeRequest } from './handshake.ts';
 import {
 	CLOSE_AUTH_TIMEOUT,
 	CLOSE_DROPPED_ON_REQUEST,
@@ -19,6 +28,10 @@ import {
 	resolveLimits,
 	type Limits,
 } from './limits.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createStreamMetrics } from './metrics.ts';
+
+export { isHostAllowed, isOriginAllowed } from './client-address.ts';
 
 export interface StreamServerOptions {
 	/** 'site': the page's /stream (the chapter's bare subscribe works); 'standalone': OpenAlgo's rules. */
@@ -29,18 +42,35 @@ export interface StreamServerOptions {
 	limits?: Partial<Limits>;
 	/** Browser origins allowed besides the server's own host (e.g. `http://localhost:4321`). */
 	allowedOrigins?: readonly string[];
+	/** Host header values accepted (DNS-rebinding guard), exact and case-insensitive; unset: any. */
+	allowedHosts?: readonly string[];
+	/** Believe X-Forwarded-For / X-Forwarded-Host from the proxy in front (client address, checks, logs). */
+	trustProxy?: boolean;
+	/** Where events are logged; default `createLogger()` (server/log.ts). */
+	logger?: Logger;
+	/** Keep a prom-client registry of the stream's metrics (see server/metrics.ts) in `registry`. */
+	metrics?: boolean;
 	/** Clock in epoch ms; tests pass their own. */
 	now?: () => number;
-	/** Scales tick rates (benchmarks). */
+	/** Scales tick rates (benchmarks, tests). */
 	rateMultiplier?: number;
 }
 
 export interface StreamStats {
 	clients: number;
+	/** market_data frames sent. */
 	framesSent: number;
 	framesConflated: number;
 	messagesReceived: number;
+	/** Every frame sent, ticks and replies. */
+	messagesSent: number;
 	errorsSent: number;
+	/** Upgrades refused, by reason. */
+	refusedUpgrades: Record<string, number>;
+	/** Connections closed by a limit, by limit. */
+	limitCloses: Record<string, number>;
+	/** (exchange, symbol) pairs some client holds now: what each pump prices. */
+	pricedPairs: number;
 }
 
 export interface StreamServer {
@@ -48,57 +78,77 @@ export interface StreamServer {
 	clientCount(): number;
 	stats(): StreamStats;
 	readonly market: Market;
-	/** Every client gets close 1001, timers stop; resolves when all sockets are gone. */
-	close(): Promise<void>;
+	/** The metrics (when created with `metrics: true`), for `startMetricsServer`. */
+	readonly registry: Registry | undefined;
+	/** Stops accepting upgrades (503); `isReady()` turns false; open clients keep streaming. */
+	drain(): void;
+	/** True while upgrades are accepted (for `/readyz`). */
+	isReady(): boolean;
+	/**
+	 * Drains, lets open clients stream for `graceMs` (default 0), then closes every one with 1001
+	 * and stops the timers; resolves when all sockets are gone.
+	 */
+	close(graceMs?: number): Promise<void>;
+}
+
+/** Close reasons (at most 123 bytes each, RFC 6455 §5.5). */
+const CLOSE_REASONS = {
+	flood: 'message flood',
+	slowReader: 'slow reader: replies not read',
+	idle: 'idle: no subscribe',
+	auth: 'auth timeout',
+	dropped: 'dropped on request',
+	shutdown: 'server shutting down',
+} as const;
+
+/** A subscription in the fan-out index, with the client that holds it. */
+interface Held extends Subscription {
+	client: Client;
 }
 
 interface Client {
+	id: number;
 	ws: WebSocket;
 	session: StreamSession;
-	alive: boolean;
+	address: string;
+	origin: string | undefined;
+	connectedAt: number;
+	/** Payload of the ping in flight; a pong counts only if it carries the same bytes. */
+	pingPayload?: Buffer;
+	pongReceived: boolean;
+	/** The last ping left our buffer (everything queued before it was written). */
+	pingFlushed: boolean;
 	tokens: number;
+	byteTokens: number;
 	refilledAt: number;
 	refused: number;
 	lastRateErrorAt: number;
 	/** Latest unsent frame per subscription while the client is a slow reader. */
 	pending: Map<string, Buffer>;
-	authTimer?: ReturnType<typeof setTimeout>;
+	/** The pairs this client is listed under in the fan-out index. */
+	pairs: Set<string>;
+	/** Why the server closed it (for the disconnect log line). */
+	closedFor?: string;
+	/** The opening exchange, page mount only (for the handshake verb). */
+	handshake?: object;
+	timer?: ReturnType<typeof setTimeout>;
 }
-
-/** ws keeps its net.Socket private; corking it batches one pump's frames into one write. */
-function socketOf(client: Client): Socket | undefined {
-	return (client.ws as unknown as { _socket?: Socket })._socket;
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
- * Decides whether a browser may connect. No Origin header (wscat, websocat, most SDKs): allowed.
- * Otherwise the Origin's host must equal the request's Host, be listed in `allowed`, or, on the
- * standalone mount, be a loopback address (a page on localhost talking to the local mock).
+ * ws keeps its net.Socket private (`_socket`); corking it batches one pump's frames into one
+ * write. tests/unit/stream-attacks.test.ts pins this so a ws upgrade that renames it fails there
+ * instead of silently costing a system call per frame.
  */
-export function isOriginAllowed(
-	origin: string | undefined,
-	host: string | undefined,
-	mount: 'site' | 'standalone',
-	allowed: readonly string[] = [],
-): boolean {
-	if (origin === undefined || origin === '') return true;
-	if (allowed.includes(origin)) return true;
-	let url: URL;
-	try {
-		url = new URL(origin);
-	} catch {
-		return false;
-	}
-	if (host !== undefined && url.host === host.toLowerCase()) return true;
-	return mount === 'standalone' && LOOPBACK_HOSTS.has(url.hostname);
+export function socketOf(ws: WebSocket): Socket | undefined {
+	return (ws as unknown as { _socket?: Socket })._socket;
 }
 
 /** Creates the stream; attach `handleUpgrade` to an HTTP server's 'upgrade' event. */
 export function createStreamServer(options: StreamServerOptions): StreamServer {
 	const limits = resolveLimits(options.limits);
 	const now = options.now ?? Date.now;
+	const trustProxy = options.trustProxy === true;
+	const logger = options.logger ?? createLogger();
 	const market = createMarket({
 		seed: options.seed ?? DEFAULT_SEED,
 		rateMultiplier: options.rateMultiplier,
@@ -109,40 +159,108 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		maxPayload: limits.maxPayloadBytes,
 		perMessageDeflate: false,
 		clientTracking: false,
+		// No subprotocol is defined, so none is chosen (ws would echo the first one offered).
+		handleProtocols: () => false,
 	});
+	/** The 101's header lines, per request, for the handshake verb (page mount only). */
+	const responseLines = new WeakMap<IncomingMessage, string[]>();
+	if (site) wss.on('headers', (headers, req) => responseLines.set(req, [...headers]));
 	const clients = new Set<Client>();
 	/** Who holds each (exchange:symbol), with which subscriptions. */
-	const index = new Map<string, Map<Client, Subscription[]>>();
+	const index = new Map<string, Map<Client, Held[]>>();
+	/** Connections and handshakes in flight per client address. */
+	const perAddress = new Map<string, number>();
+	/** Failed-authenticate token bucket per client address. */
+	const authFailures = new Map<string, { tokens: number; at: number }>();
 	const stats: StreamStats = {
 		clients: 0,
 		framesSent: 0,
 		framesConflated: 0,
 		messagesReceived: 0,
+		messagesSent: 0,
 		errorsSent: 0,
+		refusedUpgrades: {},
+		limitCloses: {},
+		pricedPairs: 0,
 	};
+	let nextId = 1;
 	let upgrading = 0;
+	let draining = false;
 	let closing = false;
 	let lastPumpMs = now();
+	const registry = options.metrics
+		? createStreamMetrics(() => ({ ...stats, clients: clients.size }))
+		: undefined;
+
+	/** One log line per key per second at most, so an attack does not become a log flood. */
+	const lastLogged = new Map<string, { at: number; suppressed: number }>();
+	function logLimited(key: string, fields: Record<string, unknown>, message: string): void {
+		const t = Date.now();
+		const last = lastLogged.get(key);
+		if (last && t - last.at < 1000) {
+			last.suppressed++;
+			return;
+		}
+		logger.warn({ ...fields, suppressed: last?.suppressed ?? 0 }, message);
+		lastLogged.set(key, { at: t, suppressed: 0 });
+	}
+
+	function unindex(client: Client): void {
+		for (const pair of client.pairs) {
+			const holders = index.get(pair);
+			holders?.delete(client);
+			if (holders?.size === 0) index.delete(pair);
+		}
+		client.pairs.clear();
+	}
 
 	function reindex(client: Client): void {
-		for (const [pair, holders] of index) {
-			holders.delete(client);
-			if (holders.size === 0) index.delete(pair);
-		}
+		unindex(client);
 		for (const subscription of client.session.subscriptions()) {
-			const pair = `${subscription.exchange}:${subscription.symbol}`;
+			const pair = instrumentKey(subscription.symbol, subscription.exchange);
 			let holders = index.get(pair);
 			if (!holders) index.set(pair, (holders = new Map()));
+			const entry: Held = { ...subscription, client };
 			const list = holders.get(client);
-			if (list) list.push(subscription);
-			else holders.set(client, [subscription]);
+			if (list) list.push(entry);
+			else holders.set(client, [entry]);
+			client.pairs.add(pair);
 		}
 	}
 
+	/** Closes a connection because a limit was hit, counted and logged once. */
+	function closeFor(client: Client, limit: string, code: number, reason: string): void {
+		if (client.closedFor !== undefined) return;
+		client.closedFor = limit;
+		stats.limitCloses[limit] = (stats.limitCloses[limit] ?? 0) + 1;
+		logLimited(
+			`close:${limit}`,
+			{ event: 'limit', limit, id: client.id, address: client.address },
+			`closing: ${reason}`,
+		);
+		if (code === 0) return client.ws.terminate();
+		client.ws.close(code, reason);
+		// A peer that is not reading never answers the close frame either: cut it off soon
+		// rather than after ws's 30 s, so what it left unread is freed.
+		const cutOff = setTimeout(() => client.ws.terminate(), limits.closeTimeoutMs);
+		cutOff.unref?.();
+		client.ws.once('close', () => clearTimeout(cutOff));
+	}
+
+	/**
+	 * Sends a reply (ack, error, pong). A reader whose unsent bytes already pass
+	 * `maxBufferedBytes` is not sent more: it is closed with 1008, so replies never pile up.
+	 */
 	function sendJson(client: Client, frame: object): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
+		const text = JSON.stringify(frame);
+		if (client.ws.bufferedAmount + text.length > limits.maxBufferedBytes) {
+			closeFor(client, 'slow-reader', CLOSE_POLICY_VIOLATION, CLOSE_REASONS.slowReader);
+			return;
+		}
 		if ('status' in frame && frame.status === 'error' && !('type' in frame)) stats.errorsSent++;
-		client.ws.send(JSON.stringify(frame));
+		stats.messagesSent++;
+		client.ws.send(text);
 	}
 
 	/** Sockets corked during the current pump, uncorked together at its end. */
@@ -162,15 +280,16 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			return;
 		}
 		if (!corked.has(client)) {
-			socketOf(client)?.cork();
+			socketOf(client.ws)?.cork();
 			corked.add(client);
 		}
 		client.ws.send(frame, { binary: false });
 		stats.framesSent++;
+		stats.messagesSent++;
 	}
 
 	function uncorkAll(): void {
-		for (const client of corked) socketOf(client)?.uncork();
+		for (const client of corked) socketOf(client.ws)?.uncork();
 		corked.clear();
 	}
 
@@ -179,13 +298,21 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		for (const frame of client.pending.values()) {
 			client.ws.send(frame, { binary: false });
 			stats.framesSent++;
+			stats.messagesSent++;
 		}
 		client.pending.clear();
 	}
 
+	/** Every subscription of every holder of one instrument, in the order they joined. */
+	function* heldBy(holders: Map<Client, Held[]>): Generator<Held> {
+		for (const list of holders.values()) yield* list;
+	}
+
 	/**
-	 * Computes each due tick once and fans the same frame out to every holder: serialised and
-	 * UTF-8 encoded once per tick and variant (mode, depth), not once per client.
+	 * Sends what is due since the last pump. The frames come from `framesDue` (src/lib), the
+	 * same function the page's in-page stream uses, so both mounts send the same frames (each
+	 * subscription's `sinceMs` and the backlog cap honoured). Each frame is serialised and
+	 * UTF-8 encoded once and the same bytes fanned out to every holder.
 	 */
 	function pump(): void {
 		const to = now();
@@ -193,50 +320,54 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		lastPumpMs = to;
 		for (const client of clients) flushPending(client);
 		if (to <= from) return;
+		const start = Math.max(from, to - MAX_TICK_BACKLOG_MS);
+		// Most pumps have no tick for most instruments: ask the engine (cheap) before gathering holders.
+		const ticking: Array<Map<Client, Held[]>> = [];
+		for (const holders of index.values()) {
+			const first = holders.values().next().value?.[0];
+			if (first && market.ticksBetween(first.symbol, first.exchange, start, to).length > 0)
+				ticking.push(holders);
+		}
+		if (ticking.length === 0) return;
+		const held = (function* () {
+			for (const holders of ticking) yield* heldBy(holders);
+		})();
 		try {
-			for (const holders of index.values()) {
-				const first = holders.values().next().value?.[0];
-				if (!first) continue;
-				const ticks = market.ticksBetween(first.symbol, first.exchange, from, to);
-				for (const tick of ticks) {
-					const frames = new Map<number, Buffer>();
-					for (const [client, subscriptions] of holders) {
-						for (const subscription of subscriptions) {
-							const variant = subscription.mode * 1000 + subscription.depth;
-							let frame = frames.get(variant);
-							if (frame === undefined) {
-								const instrument = { symbol: subscription.symbol, exchange: subscription.exchange };
-								const mode: ModeNumber = subscription.mode;
-								const payload = marketDataPayload(
-									market,
-									instrument,
-									mode,
-									tick,
-									subscription.depth,
-								);
-								frame = Buffer.from(JSON.stringify(marketDataFrame(instrument, mode, payload)));
-								frames.set(variant, frame);
-							}
-							sendTick(client, subscription, frame);
-						}
-					}
-				}
+			for (const due of framesDue(market, held, from, to)) {
+				const frame = Buffer.from(JSON.stringify(due.frame));
+				for (const subscription of due.subscriptions)
+					sendTick(subscription.client, subscription, frame);
 			}
 		} finally {
 			uncorkAll();
 		}
 	}
 
+	/**
+	 * RFC 6455 §5.5.2 keep-alive, strict: each ping carries fresh random bytes and only a pong
+	 * echoing them counts (an unsolicited pong proves nothing). A client whose last ping never
+	 * left our buffer (it is not reading) or never came back is cut off.
+	 */
 	function heartbeat(): void {
 		for (const client of clients) {
-			if (!client.alive) {
-				// No pong since the last ping: the peer is gone or stuck (RFC 6455 §5.5.2).
-				client.ws.terminate();
+			if (!client.pongReceived || !client.pingFlushed) {
+				closeFor(client, client.pingFlushed ? 'no-pong' : 'not-draining', 0, '');
 				continue;
 			}
-			client.alive = false;
-			client.ws.ping();
+			const payload = randomBytes(8);
+			client.pingPayload = payload;
+			client.pongReceived = false;
+			client.pingFlushed = false;
+			client.ws.ping(payload, undefined, (error) => {
+				if (!error && client.pingPayload === payload) client.pingFlushed = true;
+			});
 		}
+		// Forget addresses whose failed-auth bucket has refilled.
+		const t = now();
+		for (const [address, bucket] of authFailures) {
+			if (refill(bucket, t) >= limits.authFailuresPerMinute) authFailures.delete(address);
+		}
+		for (const [key, last] of lastLogged) if (Date.now() - last.at > 60_000) lastLogged.delete(key);
 	}
 
 	const pumpTimer = setInterval(pump, limits.pumpIntervalMs);
@@ -244,161 +375,297 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	pumpTimer.unref?.();
 	heartbeatTimer.unref?.();
 
-	/** Token bucket: true when the message may be handled. */
-	function admit(client: Client): boolean {
+	function refill(bucket: { tokens: number; at: number }, t: number): number {
+		bucket.tokens = Math.min(
+			limits.authFailuresPerMinute,
+			bucket.tokens + ((t - bucket.at) / 60_000) * limits.authFailuresPerMinute,
+		);
+		bucket.at = t;
+		return bucket.tokens;
+	}
+
+	/** Seconds until the address may try another key, or 0 when it may now. */
+	function authWait(address: string): number {
+		const bucket = authFailures.get(address);
+		if (!bucket || refill(bucket, now()) >= 1) return 0;
+		return Math.ceil(((1 - bucket.tokens) * 60) / limits.authFailuresPerMinute);
+	}
+
+	function recordAuthFailure(address: string): void {
+		let bucket = authFailures.get(address);
+		if (!bucket)
+			authFailures.set(address, (bucket = { tokens: limits.authFailuresPerMinute, at: now() }));
+		refill(bucket, now());
+		bucket.tokens = Math.max(0, bucket.tokens - 1);
+	}
+
+	/**
+	 * Token buckets for messages and bytes: undefined when the message may be handled,
+	 * otherwise which bucket is empty.
+	 */
+	function admit(client: Client, bytes: number): 'messages' | 'bytes' | undefined {
 		const t = now();
+		const seconds = (t - client.refilledAt) / 1000;
 		client.tokens = Math.min(
 			limits.messageBurst,
-			client.tokens + ((t - client.refilledAt) / 1000) * limits.messagesPerSecond,
+			client.tokens + seconds * limits.messagesPerSecond,
+		);
+		client.byteTokens = Math.min(
+			limits.byteBurst,
+			client.byteTokens + seconds * limits.bytesPerSecond,
 		);
 		client.refilledAt = t;
-		if (client.tokens >= 1) {
-			client.tokens -= 1;
-			return true;
-		}
-		return false;
+		if (client.tokens < 1) return 'messages';
+		if (client.byteTokens < bytes) return 'bytes';
+		client.tokens -= 1;
+		client.byteTokens -= bytes;
+		return undefined;
 	}
 
 	function onMessage(client: Client, data: RawData): void {
 		stats.messagesReceived++;
-		if (!admit(client)) {
+		// Binary frames holding JSON are read like text, as the real server does (spec §1).
+		const bytes = Array.isArray(data)
+			? Buffer.concat(data)
+			: Buffer.isBuffer(data)
+				? data
+				: Buffer.from(data as ArrayBuffer);
+		const refusal = admit(client, bytes.length);
+		if (refusal !== undefined) {
 			client.refused++;
 			if (client.refused >= limits.floodCloseAfter) {
-				client.ws.close(CLOSE_POLICY_VIOLATION, 'message flood');
+				closeFor(client, 'flood', CLOSE_POLICY_VIOLATION, CLOSE_REASONS.flood);
 				return;
 			}
 			// One notice per second at most, so a flood is not answered with a flood.
 			const t = now();
 			if (t - client.lastRateErrorAt >= 1000) {
 				client.lastRateErrorAt = t;
+				logLimited(
+					`rate:${client.address}`,
+					{ event: 'limit', limit: `rate-${refusal}`, id: client.id, address: client.address },
+					'message refused: rate limit',
+				);
 				sendJson(
 					client,
-					errorFrame(
-						'RATE_LIMITED',
-						`Too many messages: at most ${limits.messagesPerSecond} per second; message ignored`,
-					),
+					refusal === 'bytes'
+						? protocolErrorFrame('rateLimitedBytes', {
+								kibPerSecond: Math.round(limits.bytesPerSecond / 1024),
+							})
+						: protocolErrorFrame('rateLimited', { perSecond: limits.messagesPerSecond }),
 				);
 			}
 			return;
 		}
-		// Binary frames holding JSON are read like text, as the real server does (spec §1).
-		const text = Array.isArray(data)
-			? Buffer.concat(data).toString('utf8')
-			: Buffer.from(data as ArrayBuffer).toString('utf8');
+		const text = bytes.toString('utf8');
+		if (site && client.handshake && isHandshakeRequest(text)) {
+			sendJson(client, client.handshake);
+			return;
+		}
+		const wait = authWait(client.address);
+		if (wait > 0 && isAuthenticate(text)) {
+			logLimited(
+				`auth:${client.address}`,
+				{ event: 'limit', limit: 'auth-failures', id: client.id, address: client.address },
+				'authenticate refused: too many failures',
+			);
+			sendJson(client, protocolErrorFrame('authThrottled', { seconds: wait }));
+			return;
+		}
 		let reply;
 		try {
 			reply = client.session.handle(text, now());
 		} catch (error) {
-			sendJson(
-				client,
-				errorFrame('SERVER_ERROR', error instanceof Error ? error.message : String(error)),
-			);
+			logger.error({ event: 'error', id: client.id, err: error }, 'message handling failed');
+			const reason = error instanceof Error ? error.message : String(error);
+			sendJson(client, protocolErrorFrame('serverError', { reason }));
 			return;
 		}
 		for (const frame of reply.frames) sendJson(client, frame);
-		const action = reply.request?.action;
-		if (action === 'subscribe' || action === 'unsubscribe' || action === 'unsubscribe_all')
+		if (reply.frames.some((f) => 'code' in f && f.code === 'AUTHENTICATION_ERROR'))
+			recordAuthFailure(client.address);
+		if (reply.subscriptionsChanged) {
 			reindex(client);
-		if (client.session.authenticated && client.authTimer) {
-			clearTimeout(client.authTimer);
-			client.authTimer = undefined;
+			stats.pricedPairs = index.size;
 		}
-		if (reply.drop) client.ws.close(CLOSE_DROPPED_ON_REQUEST, 'dropped on request');
+		if (client.timer && (site ? client.pairs.size > 0 : client.session.authenticated)) {
+			clearTimeout(client.timer);
+			client.timer = undefined;
+		}
+		if (reply.drop)
+			closeFor(client, 'simulate-drop', CLOSE_DROPPED_ON_REQUEST, CLOSE_REASONS.dropped);
 	}
 
-	function onConnection(ws: WebSocket): void {
+	function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
+		const t = now();
 		const client: Client = {
+			id: nextId++,
 			ws,
+			address,
+			origin: req.headers.origin,
+			connectedAt: Date.now(),
 			session: new StreamSession({
 				apiKey: options.apiKey,
 				implicitAuth: site,
 				maxSymbols: limits.maxSymbolsPerConnection,
 				allowSimulateDrop: site,
 			}),
-			alive: true,
+			pongReceived: true,
+			pingFlushed: true,
 			tokens: limits.messageBurst,
-			refilledAt: now(),
+			byteTokens: limits.byteBurst,
+			refilledAt: t,
 			refused: 0,
 			lastRateErrorAt: -Infinity,
 			pending: new Map(),
+			pairs: new Set(),
 		};
+		const lines = responseLines.get(req);
+		if (site && lines) client.handshake = handshakeFrame(req, lines);
 		clients.add(client);
 		stats.clients = clients.size;
-		if (!site) {
-			// OpenAlgo closes a connection that has not authenticated within the grace period.
-			client.authTimer = setTimeout(() => {
-				if (!client.session.authenticated) ws.close(CLOSE_AUTH_TIMEOUT, 'auth timeout');
-			}, limits.authGraceMs);
-			client.authTimer.unref?.();
-		}
+		logger.info(
+			{ event: 'connect', id: client.id, address, origin: client.origin, mount: options.mount },
+			'stream: client connected',
+		);
+		// Standalone: OpenAlgo closes a connection that has not authenticated within the grace
+		// period. Page mount: a connection that never subscribes only holds a slot.
+		client.timer = setTimeout(
+			() => {
+				if (site) closeFor(client, 'idle', CLOSE_POLICY_VIOLATION, CLOSE_REASONS.idle);
+				else if (!client.session.authenticated)
+					closeFor(client, 'auth-timeout', CLOSE_AUTH_TIMEOUT, CLOSE_REASONS.auth);
+			},
+			site ? limits.idleTimeoutMs : limits.authGraceMs,
+		);
+		client.timer.unref?.();
 		ws.on('message', (data) => {
 			try {
 				onMessage(client, data);
 			} catch (error) {
 				// Never let one client's message take the process down.
-				console.error('stream: message handling failed:', error);
+				logger.error({ event: 'error', id: client.id, err: error }, 'message handling failed');
 			}
 		});
-		ws.on('pong', () => {
-			client.alive = true;
+		ws.on('pong', (data) => {
+			if (client.pingPayload !== undefined && client.pingPayload.equals(data))
+				client.pongReceived = true;
 		});
-		ws.on('error', () => {
+		ws.on('error', (error) => {
 			// ws closes the socket itself (1009 for an oversized frame, 1007 for bad UTF-8, ...).
+			logger.debug({ event: 'socket_error', id: client.id, err: error }, 'stream: socket error');
 		});
-		ws.on('close', () => {
-			if (client.authTimer) clearTimeout(client.authTimer);
+		ws.on('close', (code, reason) => {
+			if (client.timer) clearTimeout(client.timer);
 			clients.delete(client);
 			client.pending.clear();
-			for (const [pair, holders] of index) {
-				holders.delete(client);
-				if (holders.size === 0) index.delete(pair);
-			}
+			unindex(client);
+			stats.pricedPairs = index.size;
 			stats.clients = clients.size;
+			logger.info(
+				{
+					event: 'disconnect',
+					id: client.id,
+					address,
+					code,
+					reason: String(reason),
+					closedFor: client.closedFor,
+					durationMs: Date.now() - client.connectedAt,
+				},
+				'stream: client disconnected',
+			);
 		});
 	}
 
-	function refuse(socket: Duplex, status: number, reason: string): void {
+	function refuse(
+		socket: Duplex,
+		status: number,
+		text: string,
+		reason: string,
+		req: IncomingMessage,
+		address: string,
+	): void {
+		stats.refusedUpgrades[reason] = (stats.refusedUpgrades[reason] ?? 0) + 1;
+		logLimited(
+			`refuse:${reason}`,
+			{
+				event: 'upgrade_refused',
+				reason,
+				status,
+				address,
+				origin: req.headers.origin,
+				host: req.headers.host,
+			},
+			`upgrade refused: ${reason}`,
+		);
 		if (socket.writable) {
 			socket.end(
-				`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+				`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
 			);
 		} else socket.destroy();
 	}
 
 	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		socket.on('error', () => socket.destroy());
-		if (closing) return refuse(socket, 503, 'Service Unavailable');
+		const address = clientAddress(req, trustProxy);
+		if (draining || closing)
+			return refuse(socket, 503, 'Service Unavailable', 'draining', req, address);
 		if (clients.size + upgrading >= limits.maxConnections)
-			return refuse(socket, 503, 'Service Unavailable');
-		const origin = req.headers.origin;
-		if (!isOriginAllowed(origin, req.headers.host, options.mount, options.allowedOrigins)) {
-			return refuse(socket, 403, 'Forbidden');
-		}
+			return refuse(socket, 503, 'Service Unavailable', 'capacity', req, address);
+		const held = perAddress.get(address) ?? 0;
+		if (held >= limits.maxConnectionsPerAddress)
+			return refuse(socket, 429, 'Too Many Requests', 'per-address', req, address);
+		const host = requestHost(req, trustProxy);
+		if (!isHostAllowed(host, options.allowedHosts))
+			return refuse(socket, 403, 'Forbidden', 'host', req, address);
+		if (!isOriginAllowed(req.headers.origin, host, options.mount, options.allowedOrigins))
+			return refuse(socket, 403, 'Forbidden', 'origin', req, address);
 		upgrading++;
+		perAddress.set(address, held + 1);
 		let settled = false;
 		// A failed handshake never calls back (ws answers 400 and destroys the socket), so the
-		// socket's close settles the count instead.
+		// socket's close settles the count instead; it also frees the address's slot.
 		socket.once('close', () => {
 			if (!settled) {
 				settled = true;
 				upgrading--;
 			}
+			const count = (perAddress.get(address) ?? 1) - 1;
+			if (count <= 0) perAddress.delete(address);
+			else perAddress.set(address, count);
 		});
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			if (!settled) {
 				settled = true;
 				upgrading--;
 			}
-			onConnection(ws);
+			onConnection(ws, req, address);
+			responseLines.delete(req);
 		});
 	}
 
-	async function close(): Promise<void> {
+	function drain(): void {
+		if (!draining)
+			logger.info(
+				{ event: 'drain', clients: clients.size },
+				'stream: draining, new upgrades refused',
+			);
+		draining = true;
+	}
+
+	async function close(graceMs = 0): Promise<void> {
 		if (closing) return;
+		drain();
+		if (graceMs > 0 && clients.size > 0)
+			await new Promise((resolve) => setTimeout(resolve, graceMs));
 		closing = true;
 		clearInterval(pumpTimer);
 		clearInterval(heartbeatTimer);
 		const open = [...clients];
+		logger.info(
+			{ event: 'shutdown', clients: open.length },
+			'stream: closing every client with 1001',
+		);
 		await Promise.all(
 			open.map(
 				(client) =>
@@ -412,7 +679,8 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 							clearTimeout(timer);
 							resolve();
 						});
-						client.ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+						client.closedFor ??= 'shutdown';
+						client.ws.close(CLOSE_GOING_AWAY, CLOSE_REASONS.shutdown);
 					}),
 			),
 		);
@@ -422,8 +690,28 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	return {
 		handleUpgrade,
 		clientCount: () => clients.size,
-		stats: () => ({ ...stats, clients: clients.size }),
+		stats: () => ({
+			...stats,
+			refusedUpgrades: { ...stats.refusedUpgrades },
+			limitCloses: { ...stats.limitCloses },
+			clients: clients.size,
+			pricedPairs: index.size,
+		}),
 		market,
+		registry,
+		drain,
+		isReady: () => !draining && !closing,
 		close,
 	};
+}
+
+/** True when a text frame is an `authenticate` (only parsed while its address is throttled). */
+function isAuthenticate(text: string): boolean {
+	if (!/authenticate/i.test(text)) return false;
+	try {
+		const value = JSON.parse(text) as { action?: unknown } | null;
+		return typeof value?.action === 'string' && value.action.toLowerCase() === 'authenticate';
+	} catch {
+		return false;
+	}
 }

@@ -21,7 +21,7 @@ import { createStreamServer } from '../../server/stream-server.ts';
 import { createMarket } from '../../src/lib/market-engine.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../../src/lib/instruments.ts';
 import { marketDataPayload } from '../../src/lib/market-data.ts';
-import { marketDataFrame } from '../../src/lib/protocol.ts';
+import { marketDataFrame } from '../../src/lib/server-frames.ts';
 
 export type ServerKind = 'ours' | 'bare';
 
@@ -76,8 +76,12 @@ function startOurs(options: ServeOptions, clock: Clock): Running {
 		mount: 'standalone',
 		seed: options.seed,
 		rateMultiplier: options.rateMultiplier,
-		// Only the connection cap is loosened; every other limit is the shipped default.
-		limits: { maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, options.maxClients + 100) },
+		// Only the connection caps are loosened (every client comes from 127.0.0.1, so the
+		// per-address cap goes too); every other limit is the shipped default.
+		limits: {
+			maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, options.maxClients + 100),
+			maxConnectionsPerAddress: options.maxClients + 100,
+		},
 	});
 	return {
 		handleUpgrade: stream.handleUpgrade,

@@ -2,7 +2,12 @@
 // the panel runs the same market engine and the same StreamSession in the page, behind the same
 // socket interface as a real WebSocket. Same seed, same clock: the prices match what the real
 // server would have sent at the same moment. The panel says plainly that it is simulating.
-import { CLOSE_DROPPED_ON_REQUEST, MAX_SYMBOLS_PER_CONNECTION } from '../lib/constants.ts';
+import {
+	CLOSE_DROPPED_ON_REQUEST,
+	CLOSE_MESSAGE_TOO_BIG,
+	MAX_PAYLOAD_BYTES,
+	MAX_SYMBOLS_PER_CONNECTION,
+} from '../lib/constants.ts';
 import { framesDue } from '../lib/market-data.ts';
 import { DEFAULT_SEED, createMarket, type Market } from '../lib/market-engine.ts';
 import { StreamSession } from '../lib/stream-session.ts';
@@ -62,6 +67,15 @@ class InPageSocket implements StreamSocket {
 
 	send(text: string): void {
 		if (!this.#open) return;
+		// As the server's ws does (maxPayload): a message over the limit closes the connection.
+		if (
+			text.length > MAX_PAYLOAD_BYTES / 3 &&
+			new TextEncoder().encode(text).length > MAX_PAYLOAD_BYTES
+		) {
+			this.#open = false;
+			setTimeout(() => this.#finish(CLOSE_MESSAGE_TOO_BIG, ''), 0);
+			return;
+		}
 		const reply = this.#session.handle(text, this.#now());
 		const frames = reply.frames.map((frame) => JSON.stringify(frame));
 		// Replies arrive in a later task, like frames off a network.

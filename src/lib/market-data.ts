@@ -5,15 +5,8 @@
 import { MAX_TICK_BACKLOG_MS } from './constants.ts';
 import { instrumentKey } from './instruments.ts';
 import type { Market, Tick } from './market-engine.ts';
-import {
-	DEFAULT_DEPTH,
-	MOCK_BROKER,
-	marketDataFrame,
-	type Instrument,
-	type MarketDataFrame,
-	type MarketDataPayload,
-	type ModeNumber,
-} from './protocol.ts';
+import { DEFAULT_DEPTH, MOCK_BROKER, type Instrument, type ModeNumber } from './protocol.ts';
+import { marketDataFrame, type MarketDataFrame, type MarketDataPayload } from './server-frames.ts';
 import type { Subscription } from './subscription.ts';
 
 /** The `data` of a market_data frame for one tick at one mode, with the fields the SDK reads. */

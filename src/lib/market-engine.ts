@@ -2,8 +2,14 @@
 // time). Two processes with the same seed agree on every price without talking to each other,
 // which is what lets any number of stream servers (and the page's own simulation) serve
 // identical prices with no shared state. No clock and no Math.random: time is a parameter.
+//
+// It prices only the fixed universe in instruments.ts: asking for anything else is a RangeError
+// (the protocol refuses unknown instruments before they reach here). Every cache is per
+// instrument and bounded (BoundedCache, least recently used out first), so memory and the cost
+// of a quote depend on what is subscribed now, never on what was ever asked.
+import { BoundedCache } from './bounded-cache.ts';
 import { hashString, unit } from './hash.ts';
-import { INSTRUMENTS, NSE_TICK_SIZE, type InstrumentSpec } from './instruments.ts';
+import { INSTRUMENTS, findInstrument, instrumentKey, type InstrumentSpec } from './instruments.ts';
 
 export const DEFAULT_SEED = 39;
 
@@ -46,7 +52,7 @@ export interface Depth {
 
 export interface Market {
 	readonly seed: number;
-	/** Known spec, or a deterministic synthetic one for any other well-formed symbol. */
+	/** The instrument's spec; a RangeError for one outside INSTRUMENTS (so for every method). */
 	instrument(symbol: string, exchange: string): InstrumentSpec;
 	/** Ticks with fromMs < timeMs <= toMs, ascending. Pure function of seed, symbol, time. */
 	ticksBetween(symbol: string, exchange: string, fromMs: number, toMs: number): Tick[];
@@ -72,8 +78,10 @@ const WINDOW_MS = 1000;
 const SESSION_MS = 3_600_000;
 /** Session aggregates are cached per block of this many milliseconds (60 blocks a session). */
 const BLOCK_MS = 60_000;
-/** Blocks kept per symbol before the cache is cleared (two sessions' worth). */
+/** One-minute blocks kept per instrument (two sessions' worth), least recently used out first. */
 const MAX_BLOCKS_PER_SYMBOL = 120;
+/** Instruments whose caches are kept: the whole universe, so a subscribed one is never evicted. */
+const MAX_CACHED_INSTRUMENTS = INSTRUMENTS.length;
 /** Octaves of the price path: period in ms and share of the volatility. */
 const OCTAVES: readonly (readonly [number, number])[] = [
 	[3_000, 0.12],
@@ -130,38 +138,22 @@ export function createMarket(options: MarketOptions): Market {
 	if (!(rateMultiplier > 0) || !Number.isFinite(rateMultiplier)) {
 		throw new RangeError(`\`rateMultiplier\` must be a positive number; got ${rateMultiplier}.`);
 	}
-	const specs = new Map<string, InstrumentSpec>();
-	for (const spec of INSTRUMENTS) specs.set(`${spec.exchange}:${spec.symbol}`, spec);
-	const keys = new Map<string, number>();
-	const sessions = new Map<string, SessionStats>();
+	const keys = new BoundedCache<string, number>(MAX_CACHED_INSTRUMENTS);
+	const sessions = new BoundedCache<string, SessionStats>(MAX_CACHED_INSTRUMENTS);
 
 	function instrument(symbol: string, exchange: string): InstrumentSpec {
-		const id = `${exchange}:${symbol}`;
-		let spec = specs.get(id);
+		const spec = findInstrument(symbol, exchange);
 		if (!spec) {
-			// Any well-formed symbol gets a stable made-up price between 50 and 5,000 rupees.
-			const h = hashString(id);
-			spec = {
-				symbol,
-				exchange,
-				basePrice: roundToTick(50 + (h % 495_000) / 100, NSE_TICK_SIZE),
-				ticksPerSecond: (4 + (h % 7)) / 5,
-				volatility: 0.004 + (h % 5) / 1000,
-				tickSize: NSE_TICK_SIZE,
-			};
-			if (specs.size < 10_000) specs.set(id, spec);
+			throw new RangeError(
+				`The mock market does not list ${symbol} on ${exchange}; it prices only INSTRUMENTS (src/lib/instruments.ts).`,
+			);
 		}
 		return spec;
 	}
 
 	function keyOf(symbol: string, exchange: string): number {
-		const id = `${exchange}:${symbol}`;
-		let key = keys.get(id);
-		if (key === undefined) {
-			key = hashString(`${seed}|${id}`);
-			if (keys.size < 10_000) keys.set(id, key);
-		}
-		return key;
+		const id = instrumentKey(symbol, exchange);
+		return keys.getOrCreate(id, () => hashString(`${seed}|${id}`));
 	}
 
 	function priceAt(spec: InstrumentSpec, key: number, timeMs: number): number {
@@ -250,23 +242,16 @@ export function createMarket(options: MarketOptions): Market {
 		return Math.floor(atMs / SESSION_MS) * SESSION_MS;
 	}
 
-	const blocks = new Map<string, Map<number, Aggregate>>();
+	const blocks = new BoundedCache<string, BoundedCache<number, Aggregate>>(MAX_CACHED_INSTRUMENTS);
 
 	/** Aggregate of the ticks in (block start, block end]; a pure function, so cached. */
 	function blockAggregate(symbol: string, exchange: string, id: string, block: number): Aggregate {
-		let cache = blocks.get(id);
-		if (!cache) {
-			cache = new Map();
-			if (blocks.size < 10_000) blocks.set(id, cache);
-		}
-		let aggregate = cache.get(block);
-		if (!aggregate) {
-			aggregate = { high: -Infinity, low: Infinity, volume: 0, turnoverPaise: 0 };
+		const cache = blocks.getOrCreate(id, () => new BoundedCache(MAX_BLOCKS_PER_SYMBOL));
+		return cache.getOrCreate(block, () => {
+			const aggregate = { high: -Infinity, low: Infinity, volume: 0, turnoverPaise: 0 };
 			addTicks(aggregate, ticksBetween(symbol, exchange, block * BLOCK_MS, (block + 1) * BLOCK_MS));
-			if (cache.size >= MAX_BLOCKS_PER_SYMBOL) cache.clear();
-			cache.set(block, aggregate);
-		}
-		return aggregate;
+			return aggregate;
+		});
 	}
 
 	/**
@@ -275,7 +260,7 @@ export function createMarket(options: MarketOptions): Market {
 	 * blocks, so a cold start, a long jump or a query into the past costs at most one session.
 	 */
 	function sessionStats(symbol: string, exchange: string, atMs: number): SessionStats {
-		const id = `${exchange}:${symbol}`;
+		const id = instrumentKey(symbol, exchange);
 		const sessionStart = sessionStartOf(atMs);
 		let stats = sessions.get(id);
 		if (!stats || stats.sessionStart !== sessionStart || stats.throughMs > atMs) {
@@ -291,7 +276,7 @@ export function createMarket(options: MarketOptions): Market {
 				turnoverPaise: 0,
 				close: previousClose.ltp,
 			};
-			if (sessions.size < 10_000) sessions.set(id, stats);
+			sessions.set(id, stats);
 		}
 		while (stats.throughMs < atMs) {
 			const block = Math.floor(stats.throughMs / BLOCK_MS);

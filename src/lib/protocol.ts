@@ -1,8 +1,14 @@
-// The OpenAlgo WebSocket market-data protocol (../shared/openalgo-protocol.md), shared by the
-// mock server, the page's in-page simulation and the subscribe-message builder. Parsing returns
-// a result instead of throwing: a typed request, or issues that name the JSON path, carry
-// OpenAlgo's exact wire code and text, and a fuller hint for a beginner. Ships to the browser.
-import { EXCHANGES } from './instruments.ts';
+// The OpenAlgo WebSocket market-data protocol (../shared/openalgo-protocol.md): its vocabulary
+// (modes, depth levels, the mock broker) and the receiver, which parses and validates every
+// client message. One small validator per action; each returns a result instead of throwing: a
+// typed request, or issues that name the JSON path (texts in protocol-errors.ts). The server,
+// the page's in-page stream and the subscribe-message builder all judge a message here, so
+// valid in the builder means accepted by the server. Frames the server sends: server-frames.ts.
+// Ships to the browser.
+import { MAX_SYMBOLS_PER_CONNECTION } from './constants.ts';
+import { exchangesListing, findInstrument, isKnownExchange, suggestSymbol } from './instruments.ts';
+import { protocolIssue, shown, type ProtocolIssue } from './protocol-errors.ts';
+import { pythonStr, pythonStrRepr, pythonTypeName } from './py-render.ts';
 
 export type ModeNumber = 1 | 2 | 3;
 export type ModeLabel = 'LTP' | 'Quote' | 'Depth';
@@ -23,20 +29,17 @@ export const DEMO_USER = 'demo';
 export const DEPTH_LEVELS: readonly number[] = [5, 20, 30, 50];
 export const DEFAULT_DEPTH = 5;
 
-export type WireErrorCode =
-	| 'INVALID_JSON'
-	| 'INVALID_ACTION'
-	| 'AUTHENTICATION_ERROR'
-	| 'NOT_AUTHENTICATED'
-	| 'INVALID_MODE'
-	| 'INVALID_PARAMETERS'
-	| 'SYMBOL_LIMIT'
-	| 'RATE_LIMITED'
-	| 'SERVER_ERROR';
-
 export interface Instrument {
 	symbol: string;
 	exchange: string;
+}
+
+/** A subscribe entry the server refuses while the rest go through (a `partial` ack). */
+export interface RefusedEntry extends Instrument {
+	/** Its place among the message's entries (skipped entries not counted), for the ack's order. */
+	position: number;
+	/** Why: the wire text is `issue.message`, the fuller hint `issue.hint`. */
+	issue: ProtocolIssue;
 }
 
 export type ClientRequest =
@@ -45,7 +48,10 @@ export type ClientRequest =
 			action: 'subscribe';
 			mode: ModeNumber;
 			depth: number;
+			/** Entries to subscribe, in order: each a known instrument. */
 			instruments: Instrument[];
+			/** Entries naming an unknown symbol or exchange; absent when there are none. */
+			refused?: RefusedEntry[];
 			requestId?: unknown;
 	  }
 	| {
@@ -59,55 +65,31 @@ export type ClientRequest =
 	| { action: 'ping'; timestamp?: unknown; pingId?: unknown }
 	| { action: 'get_broker_info' }
 	| { action: 'get_supported_brokers' }
-	| { action: 'simulate_drop' };
+	/** Page mount only: the server closes with 4000 so the page can show a reconnect. */
+	| { action: 'simulate_drop' }
+	/** Page mount only: the server replies with the HTTP upgrade it saw (a `handshake` frame). */
+	| { action: 'handshake' };
 
-/**
- * One problem with a client message. `path` is a JSON path such as `mode` or
- * `symbols[1].exchange` ('' = the whole message); `message` is the text sent on the wire;
- * `hint` is a fuller sentence for a beginner that names what is allowed.
- */
-export interface ProtocolIssue {
-	code: WireErrorCode;
-	path: string;
-	message: string;
-	hint: string;
-}
+export type ClientAction = ClientRequest['action'];
 
 export type ParseResult =
 	| { ok: true; request: ClientRequest; warnings: ProtocolIssue[] }
-	| { ok: false; issues: ProtocolIssue[] };
+	| {
+			ok: false;
+			issues: ProtocolIssue[];
+			/** The action the message named, when it named a known one (e.g. a failed authenticate). */
+			action?: ClientAction;
+	  };
+
+export interface ValidateOptions {
+	/** Entries one subscribe or unsubscribe may list (default MAX_SYMBOLS_PER_CONNECTION). */
+	maxSymbols?: number;
+}
 
 type JsonObject = Record<string, unknown>;
 
 const SYMBOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9&._-]{0,39}$/;
 const EXCHANGE_PATTERN = /^[A-Z][A-Z0-9_]{1,19}$/;
-
-const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-	authenticate: ['action', 'type', 'api_key', 'apikey'],
-	subscribe: [
-		'action',
-		'type',
-		'mode',
-		'symbols',
-		'instruments',
-		'symbol',
-		'exchange',
-		'depth',
-		'depth_level',
-		'request_id',
-	],
-	unsubscribe: [
-		'action',
-		'type',
-		'mode',
-		'symbols',
-		'instruments',
-		'symbol',
-		'exchange',
-		'request_id',
-		'unsubscribe_all',
-	],
-};
 
 function isObject(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -122,56 +104,31 @@ function truthy(value: unknown): boolean {
 	return true;
 }
 
-/** Python's repr of a JSON value (None, True, 'text', [1, 2], {'a': 1}). */
-function pythonRepr(value: unknown): string {
-	if (value === null || value === undefined) return 'None';
-	if (value === true) return 'True';
-	if (value === false) return 'False';
-	if (typeof value === 'string') return pythonStr(value);
-	if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-	if (isObject(value)) {
-		return `{${Object.entries(value)
-			.map(([key, item]) => `${pythonStr(key)}: ${pythonRepr(item)}`)
-			.join(', ')}}`;
+/** A JSON path one step below `base`: `symbols[1]`, `symbols[1].exchange`, `mode`. */
+function childPath(base: string, key: string | number): string {
+	if (typeof key === 'number') return `${base}[${key}]`;
+	return base ? `${base}.${key}` : key;
+}
+
+/**
+ * The path of the first number JSON cannot hold (JSON.parse turns `1e400` into Infinity), or
+ * undefined. Iterative, so a deeply nested message cannot overflow the stack.
+ */
+function firstNonFiniteNumber(value: unknown): string | undefined {
+	const stack: Array<[unknown, string]> = [[value, '']];
+	while (stack.length > 0) {
+		const [item, path] = stack.pop()!;
+		if (typeof item === 'number') {
+			if (!Number.isFinite(item)) return path;
+		} else if (Array.isArray(item)) {
+			for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], childPath(path, i)]);
+		} else if (isObject(item)) {
+			const entries = Object.entries(item);
+			for (let i = entries.length - 1; i >= 0; i--)
+				stack.push([entries[i]![1], childPath(path, entries[i]![0])]);
+		}
 	}
-	return String(value);
-}
-
-/** Python's str() of a JSON value, as an f-string prints it (a str prints bare). */
-function pythonText(value: unknown): string {
-	return typeof value === 'string' ? value : pythonRepr(value);
-}
-
-/** Python's name for a JSON value's type, as OpenAlgo's error texts use it. */
-function pythonType(value: unknown): string {
-	if (value === null) return 'NoneType';
-	if (typeof value === 'boolean') return 'bool';
-	if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-	if (typeof value === 'string') return 'str';
-	if (Array.isArray(value)) return 'list';
-	return 'dict';
-}
-
-/** Python's repr of a str (single quotes unless the text holds one and no double quote). */
-function pythonStr(text: string): string {
-	const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-	const body = text
-		.replaceAll('\\', '\\\\')
-		.replaceAll('\n', '\\n')
-		.replaceAll('\r', '\\r')
-		.replaceAll('\t', '\\t')
-		.replaceAll(quote, '\\' + quote);
-	return quote + body + quote;
-}
-
-/** How a value appears in a hint: JSON, shortened. */
-function shown(value: unknown): string {
-	const text = JSON.stringify(value) ?? String(value);
-	return text.length > 40 ? text.slice(0, 37) + '...' : text;
-}
-
-function issue(code: WireErrorCode, path: string, message: string, hint: string): ProtocolIssue {
-	return { code, path, message, hint };
+	return undefined;
 }
 
 /**
@@ -203,25 +160,43 @@ export function normalizeMode(
 		if (word === 'depth') return { ok: true, mode: 3 };
 		return {
 			ok: false,
-			message: `Invalid mode ${pythonStr(value)}; expected 'LTP', 'Quote', or 'Depth' (case-insensitive)`,
+			message: `Invalid mode ${pythonStrRepr(value)}; expected 'LTP', 'Quote', or 'Depth' (case-insensitive)`,
 		};
 	}
-	return { ok: false, message: `Mode must be int or str, got ${pythonType(value)}` };
+	return { ok: false, message: `Mode must be int or str, got ${pythonTypeName(value)}` };
 }
 
-function modeIssue(path: string, value: unknown, message: string): ProtocolIssue {
-	return issue(
-		'INVALID_MODE',
-		path,
-		message,
-		`\`${path}\` must be "ltp", "quote" or "depth" (any letter case) or the number 1, 2 or 3; got ${shown(value)}.`,
-	);
+function modeIssue(path: string, value: unknown, reason: string): ProtocolIssue {
+	return protocolIssue('invalidMode', path, { reason, path, got: shown(value) });
 }
 
-/** Reads the verb as the server does: `action or type` (so a falsy `action` falls back to `type`). */
-function verbOf(message: JsonObject): unknown {
-	return truthy(message.action) ? message.action : message.type;
-}
+/** Fields each verb reads; anything else draws an "ignored" warning (a misspelt key). */
+const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+	authenticate: ['action', 'type', 'api_key', 'apikey'],
+	subscribe: [
+		'action',
+		'type',
+		'mode',
+		'symbols',
+		'instruments',
+		'symbol',
+		'exchange',
+		'depth',
+		'depth_level',
+		'request_id',
+	],
+	unsubscribe: [
+		'action',
+		'type',
+		'mode',
+		'symbols',
+		'instruments',
+		'symbol',
+		'exchange',
+		'request_id',
+		'unsubscribe_all',
+	],
+};
 
 function unknownKeyWarnings(message: JsonObject, verb: string): ProtocolIssue[] {
 	const known = KNOWN_KEYS[verb];
@@ -229,123 +204,12 @@ function unknownKeyWarnings(message: JsonObject, verb: string): ProtocolIssue[] 
 	return Object.keys(message)
 		.filter((key) => !known.includes(key))
 		.map((key) =>
-			issue(
-				'INVALID_PARAMETERS',
+			protocolIssue('unknownField', key, {
 				key,
-				`Unknown field ${key} ignored`,
-				`The server ignores \`${key}\`. A ${verb} message reads: ${known.filter((k) => k !== 'type').join(', ')}.`,
-			),
+				verb,
+				known: known.filter((k) => k !== 'type'),
+			}),
 		);
-}
-
-interface EntriesResult {
-	instruments: Array<Instrument & { entryMode?: unknown; path: string }>;
-	issues: ProtocolIssue[];
-	warnings: ProtocolIssue[];
-	/** True when the message named no list and no single symbol. */
-	none: boolean;
-	listKey: string;
-}
-
-/** Reads the instruments of a subscribe or unsubscribe: a `symbols` list, or one symbol + exchange. */
-function readInstruments(message: JsonObject, verb: 'subscribe' | 'unsubscribe'): EntriesResult {
-	// The server reads `data.get("symbols") or []`: an absent, null, empty or false list means none.
-	const listKey = truthy(message.symbols)
-		? 'symbols'
-		: truthy(message.instruments)
-			? 'instruments'
-			: 'symbols';
-	const list = truthy(message[listKey]) ? message[listKey] : undefined;
-	const result: EntriesResult = { instruments: [], issues: [], warnings: [], none: false, listKey };
-	if (list !== undefined && !Array.isArray(list)) {
-		result.issues.push(
-			issue(
-				'INVALID_PARAMETERS',
-				listKey,
-				`${listKey} must be a list of {"symbol", "exchange"} objects`,
-				`\`${listKey}\` must be a list like [{"symbol": "RELIANCE", "exchange": "NSE"}]; got ${shown(list)}.`,
-			),
-		);
-		return result;
-	}
-	if (Array.isArray(list) && list.length > 0) {
-		list.forEach((entry, index) => {
-			const path = `${listKey}[${index}]`;
-			if (!isObject(entry)) {
-				result.issues.push(
-					issue(
-						'INVALID_PARAMETERS',
-						path,
-						`Each entry of ${listKey} must be an object with symbol and exchange`,
-						`\`${path}\` must be an object like {"symbol": "TCS", "exchange": "NSE"}; got ${shown(entry)}.`,
-					),
-				);
-				return;
-			}
-			const checked = checkInstrument(entry, path);
-			if (checked === 'skip') {
-				result.warnings.push(
-					issue(
-						'INVALID_PARAMETERS',
-						path,
-						'Entry without symbol and exchange skipped',
-						`\`${path}\` needs both "symbol" and "exchange"; OpenAlgo skips it without a word.`,
-					),
-				);
-			} else if ('code' in checked) result.issues.push(checked);
-			else result.instruments.push({ ...checked, entryMode: entry.mode, path });
-		});
-		return result;
-	}
-	if (message.symbol !== undefined || message.exchange !== undefined) {
-		const checked = checkInstrument(message, '');
-		if (checked === 'skip') {
-			const missing = message.symbol === undefined ? 'symbol' : 'exchange';
-			result.issues.push(
-				issue(
-					'INVALID_PARAMETERS',
-					missing,
-					verb === 'subscribe'
-						? 'At least one symbol must be specified'
-						: 'Either symbols or unsubscribe_all is required',
-					`A single-symbol ${verb} needs both "symbol" and "exchange"; \`${missing}\` is missing.`,
-				),
-			);
-		} else if ('code' in checked) result.issues.push(checked);
-		else result.instruments.push({ ...checked, path: '' });
-		return result;
-	}
-	result.none = true;
-	return result;
-}
-
-/** Checks one {symbol, exchange}; 'skip' when either is missing (OpenAlgo skips such entries). */
-function checkInstrument(entry: JsonObject, base: string): Instrument | ProtocolIssue | 'skip' {
-	const at = (key: string): string => (base ? `${base}.${key}` : key);
-	const { symbol, exchange } = entry;
-	if (symbol === undefined || symbol === null || exchange === undefined || exchange === null)
-		return 'skip';
-	if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) {
-		return issue(
-			'INVALID_PARAMETERS',
-			at('symbol'),
-			'Invalid symbol',
-			`\`${at('symbol')}\` must be a trading symbol such as "RELIANCE" (letters, digits, & . _ -, at most 40); got ${shown(symbol)}.`,
-		);
-	}
-	if (typeof exchange !== 'string' || !EXCHANGE_PATTERN.test(exchange)) {
-		const upper = typeof exchange === 'string' && EXCHANGE_PATTERN.test(exchange.toUpperCase());
-		return issue(
-			'INVALID_PARAMETERS',
-			at('exchange'),
-			'Invalid exchange',
-			`\`${at('exchange')}\` must be an exchange code in capitals, one of ${EXCHANGES.join(', ')}; got ${shown(exchange)}.` +
-				(upper
-					? ` Exchanges are case-sensitive: write "${(exchange as string).toUpperCase()}".`
-					: ''),
-		);
-	}
-	return { symbol, exchange };
 }
 
 /** `request_id` is echoed when present and not null (server: `if request_id is not None`). */
@@ -355,495 +219,342 @@ function requestIdOf(message: JsonObject): { requestId?: unknown } {
 		: {};
 }
 
-/** Validates a parsed JSON value as a client message (both the chapter's and OpenAlgo's shapes). */
-export function validateClientMessage(value: unknown): ParseResult {
-	if (!isObject(value)) {
-		return {
-			ok: false,
-			issues: [
-				issue(
-					'INVALID_JSON',
-					'',
-					'Invalid JSON message',
-					`A message must be one JSON object such as {"action": "subscribe", ...}; got ${Array.isArray(value) ? 'a list' : shown(value)}.`,
-				),
-			],
-		};
-	}
-	const verb = verbOf(value);
-	const verbText = pythonText(verb);
-	const invalidAction = (): ParseResult => ({
-		ok: false,
-		issues: [
-			issue(
-				'INVALID_ACTION',
-				truthy(value.action) || value.type === undefined ? 'action' : 'type',
-				`Invalid action: ${verbText}`,
-				verb === undefined || verb === null
-					? 'The message needs an "action": "subscribe", "unsubscribe", "authenticate" or "ping".'
-					: `\`action\` must be "subscribe", "unsubscribe", "unsubscribe_all", "authenticate", "ping", "get_broker_info" or "get_supported_brokers"; got ${shown(verb)}.`,
-			),
-		],
-	});
-	if (typeof verb !== 'string') return invalidAction();
+// ---------------------------------------------------------------------------------------------
+// The instruments of a subscribe or unsubscribe.
 
-	switch (verb) {
-		case 'authenticate':
-		case 'auth': {
-			const key = truthy(value.api_key) ? value.api_key : value.apikey;
-			if (typeof key !== 'string' || key.trim() === '') {
-				// A present but unusable key is looked up and not found on the real server.
-				if (truthy(key)) {
-					return {
-						ok: false,
-						issues: [
-							issue(
-								'AUTHENTICATION_ERROR',
-								truthy(value.api_key) ? 'api_key' : 'apikey',
-								'Invalid API key',
-								`\`api_key\` must be your OpenAlgo API key as a string of letters and digits; got ${shown(key)}.`,
-							),
-						],
-					};
-				}
-				return {
-					ok: false,
-					issues: [
-						issue(
-							'AUTHENTICATION_ERROR',
-							'api_key',
-							'API key is required',
-							'`api_key` must be your OpenAlgo API key as a non-empty string; the demo server takes any key.',
-						),
-					],
-				};
-			}
-			return {
-				ok: true,
-				request: { action: 'authenticate', apiKey: key },
-				warnings: unknownKeyWarnings(value, 'authenticate'),
-			};
-		}
-		case 'subscribe': {
-			const issues: ProtocolIssue[] = [];
-			const warnings = unknownKeyWarnings(value, 'subscribe');
-			let mode: ModeNumber = 2;
-			if ('mode' in value) {
-				const normalised = normalizeMode(value.mode);
-				if (normalised.ok) mode = normalised.mode;
-				else issues.push(modeIssue('mode', value.mode, normalised.message));
-			}
-			let depth = DEFAULT_DEPTH;
-			const present = (key: string): boolean => value[key] !== undefined && value[key] !== null;
-			const depthKey = present('depth')
-				? 'depth'
-				: present('depth_level')
-					? 'depth_level'
-					: undefined;
-			if (depthKey) {
-				const asked = value[depthKey];
-				if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1) {
-					issues.push(
-						issue(
-							'INVALID_PARAMETERS',
-							depthKey,
-							'Invalid depth level',
-							`\`${depthKey}\` must be a whole number of order-book levels: ${DEPTH_LEVELS.join(', ')}; got ${shown(asked)}.`,
-						),
-					);
-				} else if (DEPTH_LEVELS.includes(asked)) depth = asked;
-				else {
-					warnings.push(
-						issue(
-							'INVALID_PARAMETERS',
-							depthKey,
-							`Depth ${asked} not offered; granted ${DEFAULT_DEPTH}`,
-							`\`${depthKey}\` may be ${DEPTH_LEVELS.join(', ')}; the server grants ${DEFAULT_DEPTH} levels instead of ${asked}.`,
-						),
-					);
-				}
-			}
-			const entries = readInstruments(value, 'subscribe');
-			issues.push(...entries.issues);
-			warnings.push(...entries.warnings);
-			if (entries.none) {
-				issues.push(
-					issue(
-						'INVALID_PARAMETERS',
-						'symbols',
-						'At least one symbol must be specified',
-						'Add "symbols": [{"symbol": "RELIANCE", "exchange": "NSE"}] (or a single "symbol" and "exchange").',
-					),
-				);
-			}
-			if (issues.length > 0) return { ok: false, issues };
-			return {
-				ok: true,
-				request: {
-					action: 'subscribe',
-					mode,
-					depth,
-					instruments: entries.instruments.map(({ symbol, exchange }) => ({ symbol, exchange })),
-					...requestIdOf(value),
-				},
-				warnings,
-			};
-		}
-		case 'unsubscribe': {
-			// The server treats `"type": "unsubscribe_all"` beside `"action": "unsubscribe"` as all.
-			if (value.unsubscribe_all === true || value.type === 'unsubscribe_all') {
-				return {
-					ok: true,
-					request: { action: 'unsubscribe_all', ...requestIdOf(value) },
-					warnings: [],
-				};
-			}
-			const issues: ProtocolIssue[] = [];
-			const warnings = unknownKeyWarnings(value, 'unsubscribe');
-			// Mode: the entry's own, else the request's top-level one, else Quote (spec §7, §14).
-			const topMode =
-				'mode' in value ? normalizeMode(value.mode) : ({ ok: true, mode: 2 } as const);
-			const entries = readInstruments(value, 'unsubscribe');
-			const single = entries.instruments.length === 1 && entries.instruments[0]!.path === '';
-			if (!topMode.ok && single) issues.push(modeIssue('mode', value.mode, topMode.message));
-			issues.push(...entries.issues);
-			warnings.push(...entries.warnings);
-			if (entries.none) {
-				issues.push(
-					issue(
-						'INVALID_PARAMETERS',
-						'symbols',
-						'Either symbols or unsubscribe_all is required',
-						'Name what to stop: "symbols": [{"symbol": "TCS", "exchange": "NSE"}], or send {"action": "unsubscribe_all"}.',
-					),
-				);
-			}
-			const instruments: Array<Instrument & { mode: ModeNumber }> = [];
-			const failed: Array<Instrument & { message: string }> = [];
-			for (const entry of entries.instruments) {
-				const own = entry.entryMode !== undefined;
-				const normalised = own ? normalizeMode(entry.entryMode) : topMode;
-				if (normalised.ok) {
-					instruments.push({
-						symbol: entry.symbol,
-						exchange: entry.exchange,
-						mode: normalised.mode,
-					});
-				} else if (!single) {
-					// A bad entry mode fails that entry in the ack, not the whole message (spec §7).
-					failed.push({
-						symbol: entry.symbol,
-						exchange: entry.exchange,
-						message: normalised.message,
-					});
-					warnings.push(
-						modeIssue(
-							own ? `${entry.path}.mode` : 'mode',
-							own ? entry.entryMode : value.mode,
-							normalised.message,
-						),
-					);
-				}
-			}
-			if (issues.length > 0) return { ok: false, issues };
-			return {
-				ok: true,
-				request: {
-					action: 'unsubscribe',
-					instruments,
-					...(failed.length > 0 ? { failed } : {}),
-					...requestIdOf(value),
-				},
-				warnings,
-			};
-		}
-		case 'unsubscribe_all':
-			return {
-				ok: true,
-				request: { action: 'unsubscribe_all', ...requestIdOf(value) },
-				warnings: [],
-			};
-		case 'ping':
-			return {
-				ok: true,
-				request: {
-					action: 'ping',
-					// Echoed only when sent and not null (server `handle_ping`).
-					...(value.timestamp !== undefined && value.timestamp !== null
-						? { timestamp: value.timestamp }
-						: {}),
-					...(value._pingId !== undefined && value._pingId !== null
-						? { pingId: value._pingId }
-						: {}),
-				},
-				warnings: [],
-			};
-		case 'get_broker_info':
-		case 'get_supported_brokers':
-		case 'simulate_drop':
-			return { ok: true, request: { action: verb }, warnings: [] };
-		default:
-			return invalidAction();
-	}
+interface ReadEntry extends Instrument {
+	entryMode?: unknown;
+	path: string;
 }
 
-/** Parses one text frame and validates it. Malformed JSON gives `INVALID_JSON`. */
-export function parseClientMessage(text: string): ParseResult {
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch {
-		return {
-			ok: false,
-			issues: [
-				issue(
-					'INVALID_JSON',
-					'',
-					'Invalid JSON message',
-					'The frame is not valid JSON. Send one JSON object per message.',
-				),
-			],
-		};
+interface EntriesResult {
+	instruments: ReadEntry[];
+	issues: ProtocolIssue[];
+	warnings: ProtocolIssue[];
+	/** True when the message named no list and no single symbol. */
+	none: boolean;
+}
+
+/** Checks one {symbol, exchange}'s form; 'skip' when either is missing (OpenAlgo skips those). */
+function checkInstrument(entry: JsonObject, base: string): Instrument | ProtocolIssue | 'skip' {
+	const { symbol, exchange } = entry;
+	if (symbol === undefined || symbol === null || exchange === undefined || exchange === null)
+		return 'skip';
+	if (typeof symbol !== 'string' || !SYMBOL_PATTERN.test(symbol)) {
+		const path = childPath(base, 'symbol');
+		return protocolIssue('invalidSymbol', path, { path, got: shown(symbol) });
 	}
-	return validateClientMessage(value);
+	if (typeof exchange !== 'string' || !EXCHANGE_PATTERN.test(exchange)) {
+		const path = childPath(base, 'exchange');
+		const upper =
+			typeof exchange === 'string' && EXCHANGE_PATTERN.test(exchange.toUpperCase())
+				? exchange.toUpperCase()
+				: undefined;
+		return protocolIssue('invalidExchange', path, { path, got: shown(exchange), upper });
+	}
+	return { symbol, exchange };
+}
+
+/** Reads the instruments: a `symbols` (or `instruments`) list, or one symbol + exchange. */
+function readInstruments(
+	message: JsonObject,
+	verb: 'subscribe' | 'unsubscribe',
+	maxSymbols: number,
+): EntriesResult {
+	// The server reads `data.get("symbols") or []`: an absent, null, empty or false list means none.
+	const listKey = truthy(message.symbols)
+		? 'symbols'
+		: truthy(message.instruments)
+			? 'instruments'
+			: 'symbols';
+	const list = truthy(message[listKey]) ? message[listKey] : undefined;
+	const result: EntriesResult = { instruments: [], issues: [], warnings: [], none: false };
+	if (list !== undefined && !Array.isArray(list)) {
+		result.issues.push(
+			protocolIssue('symbolsNotList', listKey, { path: listKey, got: shown(list) }),
+		);
+		return result;
+	}
+	if (Array.isArray(list) && list.length > 0) {
+		// Refused whole, before any entry is read: the reply stays one short frame however long
+		// the list (an ack per entry would let a 1 MiB message draw megabytes back).
+		if (list.length > maxSymbols) {
+			result.issues.push(
+				protocolIssue('tooManySymbols', listKey, { count: list.length, max: maxSymbols }),
+			);
+			return result;
+		}
+		list.forEach((entry, index) => {
+			const path = childPath(listKey, index);
+			if (!isObject(entry)) {
+				result.issues.push(
+					protocolIssue('entryNotObject', path, { list: listKey, path, got: shown(entry) }),
+				);
+				return;
+			}
+			const checked = checkInstrument(entry, path);
+			if (checked === 'skip') result.warnings.push(protocolIssue('entrySkipped', path, { path }));
+			else if ('code' in checked) result.issues.push(checked);
+			else result.instruments.push({ ...checked, entryMode: entry.mode, path });
+		});
+		return result;
+	}
+	if (message.symbol !== undefined || message.exchange !== undefined) {
+		const checked = checkInstrument(message, '');
+		if (checked === 'skip') {
+			const missing = message.symbol === undefined ? 'symbol' : 'exchange';
+			result.issues.push(protocolIssue('singleSymbolIncomplete', missing, { verb, missing }));
+		} else if ('code' in checked) result.issues.push(checked);
+		else result.instruments.push({ ...checked, path: '' });
+		return result;
+	}
+	result.none = true;
+	return result;
+}
+
+/** Why the mock will not price this well-formed instrument, or undefined when it lists it. */
+function refusalOf(entry: ReadEntry): ProtocolIssue | undefined {
+	const { symbol, exchange } = entry;
+	if (!isKnownExchange(exchange)) {
+		const path = childPath(entry.path, 'exchange');
+		return protocolIssue('unknownExchange', path, { path, exchange });
+	}
+	if (findInstrument(symbol, exchange)) return undefined;
+	const path = childPath(entry.path, 'symbol');
+	return protocolIssue('unknownSymbol', path, {
+		path,
+		symbol,
+		exchange,
+		suggestion: suggestSymbol(symbol, exchange),
+		listedOn: exchangesListing(symbol).filter((listed) => listed !== exchange),
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
-// Frames the server sends (spec §3-§10), keys in the real server's order.
+// One validator per action.
 
-export interface ErrorFrame {
-	status: 'error';
-	code: WireErrorCode;
-	message: string;
-}
-export interface AuthFrame {
-	type: 'auth';
-	status: 'success';
-	message: string;
-	broker: string;
-	user_id: string;
-	supported_features: { ltp: boolean; quote: boolean; depth: boolean };
-}
-export interface SubscriptionResult {
-	symbol: string;
-	exchange: string;
-	status: 'success' | 'error';
-	mode?: ModeLabel;
-	depth?: number;
-	message?: string;
-	broker: string;
-}
-export interface SubscribeAckFrame {
-	type: 'subscribe';
-	status: 'success' | 'partial' | 'error';
-	subscriptions: SubscriptionResult[];
-	message: string;
-	broker: string;
-	request_id?: unknown;
-}
-export interface UnsubscribeResult {
-	symbol: string;
-	exchange: string;
-	status: 'success' | 'error';
-	message?: string;
-	broker: string;
-}
-export interface UnsubscribeAckFrame {
-	type: 'unsubscribe';
-	status: 'success' | 'partial' | 'error';
-	message: string;
-	successful: UnsubscribeResult[];
-	failed: UnsubscribeResult[];
-	broker: string;
-	request_id?: unknown;
-}
-export interface PongFrame {
-	type: 'pong';
-	status: 'success';
-	server_timestamp: number;
-	client_timestamp?: unknown;
-	_pingId?: unknown;
-}
-export interface BrokerInfoFrame {
-	type: 'broker_info';
-	status: 'success';
-	broker: string;
-	adapter_status: string;
-	user_id: string;
-}
-export interface SupportedBrokersFrame {
-	type: 'supported_brokers';
-	status: 'success';
-	brokers: string[];
-	count: number;
-}
-export interface MarketDataFrame {
-	type: 'market_data';
-	symbol: string;
-	exchange: string;
-	mode: ModeNumber;
-	data: MarketDataPayload;
-	broker: string;
-}
-export interface DepthPayloadLevel {
-	price: number;
-	quantity: number;
-	orders: number;
-}
-export interface MarketDataPayload {
-	ltp: number;
-	open?: number;
-	high?: number;
-	low?: number;
-	close?: number;
-	volume?: number;
-	last_trade_quantity?: number;
-	avg_trade_price?: number;
-	change?: number;
-	change_percent?: number;
-	depth?: { buy: DepthPayloadLevel[]; sell: DepthPayloadLevel[] };
-	ltt: number;
-	symbol: string;
-	exchange: string;
-	mode: ModeNumber;
-	timestamp: number;
-}
+type Validated = { ok: true; request: ClientRequest; warnings: ProtocolIssue[] } | ProtocolIssue[];
 
-export type ServerFrame =
-	| ErrorFrame
-	| AuthFrame
-	| SubscribeAckFrame
-	| UnsubscribeAckFrame
-	| PongFrame
-	| BrokerInfoFrame
-	| SupportedBrokersFrame
-	| MarketDataFrame;
-
-export function errorFrame(code: WireErrorCode, message: string): ErrorFrame {
-	return { status: 'error', code, message };
-}
-
-export function authSuccessFrame(
-	broker: string = MOCK_BROKER,
-	userId: string = DEMO_USER,
-): AuthFrame {
+function validateAuthenticate(message: JsonObject): Validated {
+	const keyField = truthy(message.api_key) ? 'api_key' : 'apikey';
+	const key = message[keyField];
+	if (typeof key !== 'string' || key.trim() === '') {
+		// A present but unusable key is looked up and not found on the real server.
+		if (truthy(key)) return [protocolIssue('apiKeyMalformed', keyField, { got: shown(key) })];
+		return [protocolIssue('apiKeyRequired', 'api_key')];
+	}
 	return {
-		type: 'auth',
-		status: 'success',
-		message: 'Authentication successful',
-		broker,
-		user_id: userId,
-		supported_features: { ltp: true, quote: true, depth: true },
+		ok: true,
+		request: { action: 'authenticate', apiKey: key },
+		warnings: unknownKeyWarnings(message, 'authenticate'),
 	};
 }
 
-/** `success` when nothing failed, `error` when everything did, otherwise `partial`. */
-function overallStatus(ok: number, failed: number): 'success' | 'partial' | 'error' {
-	if (failed === 0) return 'success';
-	return ok === 0 ? 'error' : 'partial';
+/** The depth asked for: granted when offered, else 5 with a warning; a non-number is an error. */
+function readDepth(
+	message: JsonObject,
+	issues: ProtocolIssue[],
+	warnings: ProtocolIssue[],
+): number {
+	const present = (key: string): boolean => message[key] !== undefined && message[key] !== null;
+	const path = present('depth') ? 'depth' : present('depth_level') ? 'depth_level' : undefined;
+	if (!path) return DEFAULT_DEPTH;
+	const asked = message[path];
+	if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1) {
+		issues.push(
+			protocolIssue('invalidDepth', path, { path, got: shown(asked), levels: DEPTH_LEVELS }),
+		);
+		return DEFAULT_DEPTH;
+	}
+	if (DEPTH_LEVELS.includes(asked)) return asked;
+	warnings.push(
+		protocolIssue('depthNotOffered', path, {
+			path,
+			asked,
+			granted: DEFAULT_DEPTH,
+			levels: DEPTH_LEVELS,
+		}),
+	);
+	return DEFAULT_DEPTH;
 }
 
-export function subscribeAckFrame(
-	subscriptions: SubscriptionResult[],
-	broker: string = MOCK_BROKER,
-	requestId?: { requestId?: unknown },
-): SubscribeAckFrame {
-	const failed = subscriptions.filter((s) => s.status === 'error').length;
-	// The real server says `partial` as soon as one entry fails (spec §6).
-	const status = failed === 0 ? 'success' : 'partial';
+function validateSubscribe(message: JsonObject, maxSymbols: number): Validated {
+	const issues: ProtocolIssue[] = [];
+	const warnings = unknownKeyWarnings(message, 'subscribe');
+	let mode: ModeNumber = 2;
+	if ('mode' in message) {
+		const normalised = normalizeMode(message.mode);
+		if (normalised.ok) mode = normalised.mode;
+		else issues.push(modeIssue('mode', message.mode, normalised.message));
+	}
+	const depth = readDepth(message, issues, warnings);
+	const entries = readInstruments(message, 'subscribe', maxSymbols);
+	issues.push(...entries.issues);
+	warnings.push(...entries.warnings);
+	if (entries.none) issues.push(protocolIssue('noSymbols', 'symbols'));
+	if (issues.length > 0) return issues;
+	const instruments: Instrument[] = [];
+	const refused: RefusedEntry[] = [];
+	entries.instruments.forEach((entry, position) => {
+		const { symbol, exchange } = entry;
+		const issue = refusalOf(entry);
+		if (issue) {
+			refused.push({ symbol, exchange, position, issue });
+			warnings.push(issue);
+		} else instruments.push({ symbol, exchange });
+	});
 	return {
-		type: 'subscribe',
-		status,
-		subscriptions,
-		message: 'Subscription processing complete',
-		broker,
-		...(requestId && 'requestId' in requestId ? { request_id: requestId.requestId } : {}),
+		ok: true,
+		request: {
+			action: 'subscribe',
+			mode,
+			depth,
+			instruments,
+			...(refused.length > 0 ? { refused } : {}),
+			...requestIdOf(message),
+		},
+		warnings,
 	};
 }
 
-export function unsubscribeAckFrame(
-	successful: UnsubscribeResult[],
-	failed: UnsubscribeResult[],
-	broker: string = MOCK_BROKER,
-	requestId?: { requestId?: unknown },
-): UnsubscribeAckFrame {
+function validateUnsubscribe(message: JsonObject, maxSymbols: number): Validated {
+	// The server treats `"type": "unsubscribe_all"` beside `"action": "unsubscribe"` as all.
+	if (message.unsubscribe_all === true || message.type === 'unsubscribe_all')
+		return validateUnsubscribeAll(message);
+	const issues: ProtocolIssue[] = [];
+	const warnings = unknownKeyWarnings(message, 'unsubscribe');
+	// Mode: the entry's own, else the request's top-level one, else Quote (spec §7, §14).
+	const topMode =
+		'mode' in message ? normalizeMode(message.mode) : ({ ok: true, mode: 2 } as const);
+	const entries = readInstruments(message, 'unsubscribe', maxSymbols);
+	const single = entries.instruments.length === 1 && entries.instruments[0]!.path === '';
+	if (!topMode.ok && single) issues.push(modeIssue('mode', message.mode, topMode.message));
+	issues.push(...entries.issues);
+	warnings.push(...entries.warnings);
+	if (entries.none) issues.push(protocolIssue('nothingToUnsubscribe', 'symbols'));
+	const instruments: Array<Instrument & { mode: ModeNumber }> = [];
+	const failed: Array<Instrument & { message: string }> = [];
+	for (const entry of entries.instruments) {
+		const { symbol, exchange } = entry;
+		const own = entry.entryMode !== undefined;
+		const normalised = own ? normalizeMode(entry.entryMode) : topMode;
+		if (normalised.ok) instruments.push({ symbol, exchange, mode: normalised.mode });
+		else if (!single) {
+			// A bad entry mode fails that entry in the ack, not the whole message (spec §7).
+			failed.push({ symbol, exchange, message: normalised.message });
+			warnings.push(
+				modeIssue(
+					own ? childPath(entry.path, 'mode') : 'mode',
+					own ? entry.entryMode : message.mode,
+					normalised.message,
+				),
+			);
+		}
+	}
+	if (issues.length > 0) return issues;
 	return {
-		type: 'unsubscribe',
-		status: overallStatus(successful.length, failed.length),
-		message: 'Unsubscription processing complete',
-		successful,
-		failed,
-		broker,
-		...(requestId && 'requestId' in requestId ? { request_id: requestId.requestId } : {}),
+		ok: true,
+		request: {
+			action: 'unsubscribe',
+			instruments,
+			...(failed.length > 0 ? { failed } : {}),
+			...requestIdOf(message),
+		},
+		warnings,
 	};
 }
 
-export function pongFrame(
-	serverTimestamp: number,
-	request: { timestamp?: unknown; pingId?: unknown },
-): PongFrame {
+function validateUnsubscribeAll(message: JsonObject): Validated {
 	return {
-		type: 'pong',
-		status: 'success',
-		server_timestamp: serverTimestamp,
-		...('timestamp' in request ? { client_timestamp: request.timestamp } : {}),
-		...('pingId' in request ? { _pingId: request.pingId } : {}),
+		ok: true,
+		request: { action: 'unsubscribe_all', ...requestIdOf(message) },
+		warnings: [],
 	};
 }
 
-export function brokerInfoFrame(
-	broker: string = MOCK_BROKER,
-	userId: string = DEMO_USER,
-): BrokerInfoFrame {
+function validatePing(message: JsonObject): Validated {
 	return {
-		type: 'broker_info',
-		status: 'success',
-		broker,
-		adapter_status: 'connected',
-		user_id: userId,
+		ok: true,
+		request: {
+			action: 'ping',
+			// Echoed only when sent and not null (server `handle_ping`).
+			...(message.timestamp !== undefined && message.timestamp !== null
+				? { timestamp: message.timestamp }
+				: {}),
+			...(message._pingId !== undefined && message._pingId !== null
+				? { pingId: message._pingId }
+				: {}),
+		},
+		warnings: [],
 	};
 }
 
-export function supportedBrokersFrame(brokers: string[] = [MOCK_BROKER]): SupportedBrokersFrame {
-	return { type: 'supported_brokers', status: 'success', brokers, count: brokers.length };
+const bare =
+	(action: 'get_broker_info' | 'get_supported_brokers' | 'simulate_drop' | 'handshake') =>
+	(): Validated => ({ ok: true, request: { action }, warnings: [] });
+
+/** Each verb the receiver knows (`auth` is OpenAlgo's alias of `authenticate`). */
+const VALIDATORS: Readonly<
+	Record<string, { action: ClientAction; validate: (m: JsonObject, max: number) => Validated }>
+> = {
+	authenticate: { action: 'authenticate', validate: validateAuthenticate },
+	auth: { action: 'authenticate', validate: validateAuthenticate },
+	subscribe: { action: 'subscribe', validate: validateSubscribe },
+	unsubscribe: { action: 'unsubscribe', validate: validateUnsubscribe },
+	unsubscribe_all: { action: 'unsubscribe_all', validate: validateUnsubscribeAll },
+	ping: { action: 'ping', validate: validatePing },
+	get_broker_info: { action: 'get_broker_info', validate: bare('get_broker_info') },
+	get_supported_brokers: {
+		action: 'get_supported_brokers',
+		validate: bare('get_supported_brokers'),
+	},
+	simulate_drop: { action: 'simulate_drop', validate: bare('simulate_drop') },
+	handshake: { action: 'handshake', validate: bare('handshake') },
+};
+
+/** The INVALID_ACTION issue for a message's verb (`Invalid action: None` when it has none). */
+export function invalidActionIssue(message: JsonObject, verb: unknown): ProtocolIssue {
+	return protocolIssue(
+		'invalidAction',
+		truthy(message.action) || message.type === undefined ? 'action' : 'type',
+		{ verb: pythonStr(verb), got: verb === undefined || verb === null ? undefined : shown(verb) },
+	);
 }
 
-export function marketDataFrame(
-	instrument: Instrument,
-	mode: ModeNumber,
-	data: MarketDataPayload,
-	broker: string = MOCK_BROKER,
-): MarketDataFrame {
-	return {
-		type: 'market_data',
-		symbol: instrument.symbol,
-		exchange: instrument.exchange,
-		mode,
-		data,
-		broker,
-	};
+/**
+ * Validates a parsed JSON value as a client message (both the chapter's and OpenAlgo's shapes).
+ * A non-object, a number JSON cannot hold, an unknown verb or a malformed field is refused
+ * whole; a subscribe entry naming an unknown symbol or exchange is refused alone (`refused`).
+ */
+export function validateClientMessage(value: unknown, options: ValidateOptions = {}): ParseResult {
+	if (!isObject(value)) {
+		const got = Array.isArray(value) ? 'a list' : shown(value);
+		return { ok: false, issues: [protocolIssue('notAnObject', '', { got })] };
+	}
+	// The verb is `action or type`, so a falsy `action` falls back to `type`.
+	const verb = truthy(value.action) ? value.action : value.type;
+	const known = typeof verb === 'string' ? VALIDATORS[verb] : undefined;
+	if (!known || !Object.hasOwn(VALIDATORS, verb as string))
+		return { ok: false, issues: [invalidActionIssue(value, verb)] };
+	const outOfRange = firstNonFiniteNumber(value);
+	if (outOfRange !== undefined) {
+		return {
+			ok: false,
+			issues: [protocolIssue('numberOutOfRange', outOfRange, { path: outOfRange })],
+			action: known.action,
+		};
+	}
+	const result = known.validate(value, options.maxSymbols ?? MAX_SYMBOLS_PER_CONNECTION);
+	return Array.isArray(result) ? { ok: false, issues: result, action: known.action } : result;
 }
 
-/** Parses a received text frame for the page's client; undefined when it is not a JSON object. */
-export function parseServerFrame(text: string): ServerFrame | undefined {
+/** Parses one text frame and validates it. Malformed JSON gives `INVALID_JSON`. */
+export function parseClientMessage(text: string, options: ValidateOptions = {}): ParseResult {
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch {
-		return undefined;
+		return { ok: false, issues: [protocolIssue('notJson', '')] };
 	}
-	if (!isObject(value)) return undefined;
-	if (value.status === 'error' && typeof value.code === 'string')
-		return value as unknown as ErrorFrame;
-	if (value.type === 'market_data') {
-		const data = value.data;
-		if (typeof value.symbol !== 'string' || typeof value.exchange !== 'string' || !isObject(data))
-			return undefined;
-		if (typeof data.ltp !== 'number') return undefined;
-		return value as unknown as MarketDataFrame;
-	}
-	const types = ['auth', 'subscribe', 'unsubscribe', 'pong', 'broker_info', 'supported_brokers'];
-	return typeof value.type === 'string' && types.includes(value.type)
-		? (value as unknown as ServerFrame)
-		: undefined;
+	return validateClientMessage(value, options);
 }

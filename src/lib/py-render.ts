@@ -1,6 +1,7 @@
-// The builder's Python views of a message: the dict literal that builds it (formatted like the
-// chapter's EX 1), and the text `print(json.dumps(subscribe, indent=2))` prints, byte for byte
-// as CPython's json module writes it (ensure_ascii escapes, float repr, separators).
+// Everything the site writes as Python would: the builder's views of a message (the dict literal
+// that builds it, formatted like the chapter's EX 1, and the text `print(json.dumps(subscribe,
+// indent=2))` prints, byte for byte as CPython's json module writes it), the line the chapter's
+// on_tick prints, and the repr() texts OpenAlgo's error messages quote.
 // Works on JsonNode (src/lib/json-parse.ts: parseJson, or valueToNode for a plain value) so ints
 // and floats stay apart as in Python.
 import type { JsonNode } from './json-parse.ts';
@@ -31,6 +32,11 @@ export function pythonFloatRepr(x: number): string {
 	if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
 	if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
 	return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+}
+
+/** The line the chapter's on_tick prints: `print(tick["symbol"], "is now", tick["ltp"])`. */
+export function onTickLine(symbol: string, ltp: number): string {
+	return `${symbol} is now ${pythonFloatRepr(ltp)}`;
 }
 
 /** The int or float a JSON number becomes in Python, as json.dumps writes it back. */
@@ -224,4 +230,56 @@ export function toPythonLiteral(
 export function toPythonProgram(value: JsonNode, name = 'subscribe'): string {
 	const literal = toPythonLiteral(value, { firstLineOffset: name.length + 3 });
 	return `import json\n\n${name} = ${literal}\n\nprint(json.dumps(${name}, indent=2))\n`;
+}
+
+// -------------------------------------------------------------------------------------------
+// repr() of plain JSON values (already parsed, so ints and floats are told apart by value), as
+// OpenAlgo's error texts quote them: `Invalid mode 'foo'`, `Invalid action: None`.
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Python's repr of a str: single quotes unless the text holds one and no double quote. */
+export function pythonStrRepr(text: string): string {
+	const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+	const body = text
+		.replaceAll('\\', '\\\\')
+		.replaceAll('\n', '\\n')
+		.replaceAll('\r', '\\r')
+		.replaceAll('\t', '\\t')
+		.replaceAll(quote, '\\' + quote);
+	return quote + body + quote;
+}
+
+/** Python's repr of a JSON value: None, True, 'text', [1, 2], {'a': 1}; undefined reads as None. */
+export function pythonRepr(value: unknown): string {
+	if (value === null || value === undefined) return 'None';
+	if (value === true) return 'True';
+	if (value === false) return 'False';
+	if (typeof value === 'string') return pythonStrRepr(value);
+	if (typeof value === 'number')
+		return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
+	if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+	if (isPlainObject(value)) {
+		return `{${Object.entries(value)
+			.map(([key, item]) => `${pythonStrRepr(key)}: ${pythonRepr(item)}`)
+			.join(', ')}}`;
+	}
+	return String(value);
+}
+
+/** Python's str() of a JSON value, as an f-string prints it: a str bare, anything else its repr. */
+export function pythonStr(value: unknown): string {
+	return typeof value === 'string' ? value : pythonRepr(value);
+}
+
+/** Python's name for a JSON value's type (`NoneType`, `bool`, `int`, `float`, `str`, `list`, `dict`). */
+export function pythonTypeName(value: unknown): string {
+	if (value === null || value === undefined) return 'NoneType';
+	if (typeof value === 'boolean') return 'bool';
+	if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+	if (typeof value === 'string') return 'str';
+	if (Array.isArray(value)) return 'list';
+	return 'dict';
 }

@@ -4,7 +4,9 @@
 // message. Pure: the widget wires DOM events to these functions.
 import { locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
 import { CHAPTER_INSTRUMENTS, EXCHANGES, instrumentKey } from './instruments.ts';
-import { validateClientMessage, type ClientRequest, type ProtocolIssue } from './protocol.ts';
+import { MAX_PAYLOAD_BYTES } from './constants.ts';
+import { protocolIssue, type ProtocolErrorCode, type ProtocolIssue } from './protocol-errors.ts';
+import { validateClientMessage, type ClientRequest } from './protocol.ts';
 import { compactJson, jsonDumps } from './py-render.ts';
 
 export type BuilderAction = 'subscribe' | 'unsubscribe';
@@ -157,15 +159,47 @@ export type CheckResult =
 			request: ClientRequest;
 			/** Compact JSON: what goes on the wire. */
 			compact: string;
-			/** Non-blocking notes (fields the server ignores, entries it skips). */
+			/** UTF-8 bytes of `compact`, as the server measures a message. */
+			sizeBytes: number;
+			/**
+			 * Non-blocking notes: fields the server ignores, entries it skips, and entries it will
+			 * refuse (unknown symbols and exchanges, with "did you mean …?" where one is close).
+			 */
 			warnings: EditorError[];
 	  }
-	| { ok: false; errors: EditorError[]; node?: JsonNode; value?: unknown };
+	| {
+			ok: false;
+			errors: EditorError[];
+			/** Also the warnings found, when the text is JSON (shown under the errors). */
+			warnings: EditorError[];
+			node?: JsonNode;
+			value?: unknown;
+			/** UTF-8 bytes of the compact JSON that would be sent; 0 when the text is not JSON. */
+			sizeBytes: number;
+	  };
+
+/** UTF-8 length of a JS string without allocating its bytes (lone surrogates count 3, as U+FFFD). */
+export function utf8Length(text: string): number {
+	let bytes = 0;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x80) bytes += 1;
+		else if (code < 0x800) bytes += 2;
+		else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				bytes += 4;
+				i++;
+			} else bytes += 3;
+		} else bytes += 3;
+	}
+	return bytes;
+}
 
 function issueToError(
 	text: string,
 	offsets: ReadonlyMap<string, number>,
-	issue: ProtocolIssue,
+	issue: ProtocolIssue<ProtocolErrorCode>,
 ): EditorError {
 	// Point at the value named by the path, or its nearest ancestor present in the text.
 	let path = issue.path;
@@ -190,7 +224,12 @@ function issueToError(
 	};
 }
 
-/** Checks the editor's text: JSON syntax first, then the OpenAlgo protocol. Never throws. */
+/**
+ * Checks the editor's text exactly as the server will judge it: JSON syntax first, then the same
+ * validator the server runs (protocol.ts: modes, fields, numbers JSON cannot hold, the symbol
+ * limit, unknown instruments refused per entry), then the frame size the server allows
+ * (MAX_PAYLOAD_BYTES of the compact UTF-8 it would receive). Never throws.
+ */
 export function checkMessageText(text: string): CheckResult {
 	const parsed = parseJson(text);
 	if (!parsed.ok) {
@@ -207,24 +246,35 @@ export function checkMessageText(text: string): CheckResult {
 					message: error.message,
 				},
 			],
+			warnings: [],
+			sizeBytes: 0,
 		};
 	}
+	const compact = compactJson(parsed.node);
+	const sizeBytes = utf8Length(compact);
+	const toError = (issue: ProtocolIssue<ProtocolErrorCode>): EditorError =>
+		issueToError(text, parsed.offsets, issue);
 	const result = validateClientMessage(parsed.value);
-	if (!result.ok) {
-		return {
-			ok: false,
-			errors: result.issues.map((issue) => issueToError(text, parsed.offsets, issue)),
-			node: parsed.node,
-			value: parsed.value,
-		};
+	const errors = result.ok ? [] : result.issues.map(toError);
+	const warnings = result.ok ? result.warnings.map(toError) : [];
+	if (sizeBytes > MAX_PAYLOAD_BYTES) {
+		errors.push({
+			...toError(protocolIssue('messageTooBig', '', { sizeBytes, maxBytes: MAX_PAYLOAD_BYTES })),
+			// Not an error frame: the server closes the connection (1009) instead of answering.
+			wire: undefined,
+		});
+	}
+	if (!result.ok || errors.length > 0) {
+		return { ok: false, errors, warnings, node: parsed.node, value: parsed.value, sizeBytes };
 	}
 	return {
 		ok: true,
 		node: parsed.node,
 		value: parsed.value,
 		request: result.request,
-		compact: compactJson(parsed.node),
-		warnings: result.warnings.map((issue) => issueToError(text, parsed.offsets, issue)),
+		compact,
+		sizeBytes,
+		warnings,
 	};
 }
 

@@ -238,6 +238,14 @@ describe('inPageSocketFactory', () => {
 		expect(watched.closes).toEqual([]);
 	});
 
+	it('closes with 1009 on a message over 1 MiB, as the server does', () => {
+		const watched = openSocket();
+		watched.socket.send(`{"action":"ping","timestamp":"${'x'.repeat(1024 * 1024)}"}`);
+		vi.advanceTimersByTime(0);
+		expect(watched.closes).toEqual([{ code: 1009, reason: '' }]);
+		expect(watched.frames).toEqual([]);
+	});
+
 	it('closes with the code asked for, once, and never opens if closed first', () => {
 		const watched = openSocket();
 		watched.socket.close(1000, 'bye');

@@ -89,10 +89,28 @@ describe('ticksBetween', () => {
 		expect(many / normal).toBeGreaterThan(7);
 	});
 
-	it('serves any well-formed unknown symbol with a stable made-up price', () => {
-		const a = market.ticksBetween('ZOMATO', 'NSE', T0, T0 + 10_000);
-		expect(a.length).toBeGreaterThan(0);
-		expect(createMarket({ seed: 39 }).ticksBetween('ZOMATO', 'NSE', T0, T0 + 10_000)).toEqual(a);
+	it('prices only the universe in instruments.ts: anything else is a RangeError', () => {
+		for (const [symbol, exchange] of [
+			['ZOMATO', 'NSE'],
+			['reliance', 'NSE'],
+			['TCS', 'XYZ'],
+			['NIFTY', 'NSE'],
+		] as const) {
+			expect(() => market.ticksBetween(symbol, exchange, T0, T0 + 10_000)).toThrow(RangeError);
+			expect(() => market.quote(symbol, exchange, T0)).toThrow(
+				`The mock market does not list ${symbol} on ${exchange}`,
+			);
+			expect(() => market.lastTick(symbol, exchange, T0)).toThrow(RangeError);
+			expect(() => market.depth(symbol, exchange, T0)).toThrow(RangeError);
+		}
+	});
+
+	it('prices every instrument of the universe', () => {
+		for (const spec of INSTRUMENTS) {
+			const quote = market.quote(spec.symbol, spec.exchange, T0);
+			expect(quote.ltp).toBeGreaterThan(0);
+			expect(Math.abs(quote.ltp / spec.basePrice - 1)).toBeLessThan(0.25);
+		}
 	});
 });
 

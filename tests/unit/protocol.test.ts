@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
 	normalizeMode,
 	parseClientMessage,
-	parseServerFrame,
 	validateClientMessage,
 	type ParseResult,
 } from '../../src/lib/protocol.ts';
@@ -227,31 +226,102 @@ describe('validateClientMessage', () => {
 	});
 });
 
+describe('validateClientMessage: what the server refuses', () => {
+	it('refuses a number JSON cannot hold wherever it is, naming its path', () => {
+		for (const [text, path] of [
+			[
+				'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"TCS","exchange":"NSE"}],"request_id":1e400}',
+				'request_id',
+			],
+			['{"action":"subscribe","mode":1e400,"symbols":[{"symbol":"TCS","exchange":"NSE"}]}', 'mode'],
+			[
+				'{"action":"subscribe","mode":1,"symbols":[{"symbol":"TCS","exchange":"NSE","x":[-1e999]}]}',
+				'symbols[0].x[0]',
+			],
+			[`{"action":"ping","timestamp":1${'0'.repeat(400)}}`, 'timestamp'],
+		] as const) {
+			const result = parseClientMessage(text);
+			expect(result.ok).toBe(false);
+			expect(firstIssue(result)).toMatchObject({ code: 'INVALID_JSON', path });
+			expect(firstIssue(result).hint).toContain('too large for JSON');
+		}
+	});
+
+	it('refuses a list longer than a connection may hold in one issue, before reading entries', () => {
+		const symbols = Array.from({ length: 120 }, () => 'not an object');
+		const result = validateClientMessage({ action: 'subscribe', mode: 1, symbols });
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.issues).toEqual([
+			{
+				code: 'SYMBOL_LIMIT',
+				path: 'symbols',
+				message: 'Too many symbols in one message: 120; at most 100 per connection',
+				hint: 'The message lists 120 entries, and one connection may hold at most 100 symbols, so the server refuses it whole. Send at most 100.',
+			},
+		]);
+		expect(
+			validateClientMessage(
+				{ action: 'subscribe', mode: 1, symbols: symbols.slice(0, 3) },
+				{ maxSymbols: 2 },
+			).ok,
+		).toBe(false);
+	});
+
+	it('refuses unknown symbols and exchanges per entry, with "did you mean" in the hint', () => {
+		const result = validateClientMessage({
+			action: 'subscribe',
+			mode: 'ltp',
+			symbols: [
+				{ symbol: 'RELAINCE', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'NSE' },
+				{ symbol: 'tcs', exchange: 'NSE' },
+				{ symbol: 'SENSEX', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'XYZ' },
+			],
+		});
+		expect(result.ok).toBe(true);
+		if (!result.ok || result.request.action !== 'subscribe') return;
+		expect(result.request.instruments).toEqual([{ symbol: 'TCS', exchange: 'NSE' }]);
+		expect(result.request.refused?.map((r) => [r.position, r.issue.path, r.issue.message])).toEqual(
+			[
+				[0, 'symbols[0].symbol', 'Unknown symbol RELAINCE on NSE; did you mean RELIANCE?'],
+				[
+					2,
+					'symbols[2].symbol',
+					'Unknown symbol tcs on NSE; symbols are case-sensitive: did you mean TCS?',
+				],
+				[3, 'symbols[3].symbol', 'Unknown symbol SENSEX on NSE'],
+				[
+					4,
+					'symbols[4].exchange',
+					'Unknown exchange XYZ; use one of NSE, BSE, NFO, BFO, CDS, BCD, MCX, NSE_INDEX, BSE_INDEX',
+				],
+			],
+		);
+		expect(result.request.refused?.[2]?.issue.hint).toContain('it lists it on BSE_INDEX');
+		// The builder shows each refusal as a warning beside the entry.
+		expect(result.warnings.map((w) => w.path)).toEqual([
+			'symbols[0].symbol',
+			'symbols[2].symbol',
+			'symbols[3].symbol',
+			'symbols[4].exchange',
+		]);
+	});
+
+	it('says a failed authenticate was an authenticate', () => {
+		expect(validateClientMessage({ action: 'authenticate', api_key: '' })).toMatchObject({
+			ok: false,
+			action: 'authenticate',
+		});
+	});
+});
+
 describe('parseClientMessage', () => {
 	it('answers malformed JSON with INVALID_JSON', () => {
 		expect(firstIssue(parseClientMessage('{"action": "subscribe",'))).toMatchObject({
 			code: 'INVALID_JSON',
 			message: 'Invalid JSON message',
 		});
-	});
-});
-
-describe('parseServerFrame', () => {
-	it('reads market data, acks and errors, and ignores anything else', () => {
-		expect(
-			parseServerFrame(
-				'{"type":"market_data","symbol":"A","exchange":"NSE","mode":1,"data":{"ltp":1}}',
-			),
-		).toMatchObject({ type: 'market_data' });
-		expect(
-			parseServerFrame('{"status":"error","code":"INVALID_JSON","message":"x"}'),
-		).toMatchObject({ code: 'INVALID_JSON' });
-		expect(
-			parseServerFrame(
-				'{"type":"market_data","symbol":"A","exchange":"NSE","mode":1,"data":{"ltp":"1"}}',
-			),
-		).toBeUndefined();
-		expect(parseServerFrame('[1]')).toBeUndefined();
-		expect(parseServerFrame('not json')).toBeUndefined();
 	});
 });

@@ -6,8 +6,12 @@ import {
 	compactJson,
 	jsonDumps,
 	jsonString,
+	onTickLine,
 	pythonFloatRepr,
+	pythonRepr,
+	pythonStr,
 	pythonString,
+	pythonTypeName,
 	toPythonLiteral,
 	toPythonProgram,
 } from '../../src/lib/py-render.ts';
@@ -63,6 +67,81 @@ describe('pythonFloatRepr', () => {
 		[123456789.123, '123456789.123'],
 	])('writes %s as %s', (value, expected) => {
 		expect(pythonFloatRepr(value)).toBe(expected);
+	});
+
+	it('spells the special values as Python does', () => {
+		expect([Number.NaN, Infinity, -Infinity, -0].map(pythonFloatRepr)).toEqual([
+			'nan',
+			'inf',
+			'-inf',
+			'-0.0',
+		]);
+	});
+
+	it.skipIf(!hasPython)('matches python3 for prices, tiny and huge values', () => {
+		const cases = [
+			1313.6,
+			1313,
+			1313.65,
+			0.1 + 0.2,
+			24350.15,
+			812.35,
+			0.05,
+			1e-4,
+			1e-5,
+			0.000123,
+			1e15,
+			1e16,
+			1.5e16,
+			123456789012345680,
+			1e22,
+			-2.5,
+			-0,
+			0,
+			5e-324,
+			1.7976931348623157e308,
+			100,
+			0.5,
+		];
+		const printed = runPython(
+			'import json, sys\nprint(json.dumps([repr(float(x)) for x in json.load(sys.stdin)]))',
+			cases.map((value) => (Object.is(value, -0) ? '-0.0' : value.toExponential())),
+		);
+		expect(cases.map(pythonFloatRepr)).toEqual(printed);
+	});
+});
+
+describe('onTickLine', () => {
+	it("prints what the chapter's on_tick prints", () => {
+		expect(onTickLine('RELIANCE', 1313.6)).toBe('RELIANCE is now 1313.6');
+		expect(onTickLine('TCS', 3120)).toBe('TCS is now 3120.0');
+	});
+});
+
+describe('pythonRepr, pythonStr and pythonTypeName', () => {
+	const values: unknown[] = [
+		null,
+		true,
+		false,
+		7,
+		1.5,
+		'foo',
+		"it's",
+		'say "hi"',
+		[1, 'a'],
+		{ a: [null] },
+	];
+
+	it.skipIf(!hasPython)('match repr(), str() and type().__name__ in python3', () => {
+		const printed = runPython(
+			'import json, sys\nprint(json.dumps([[repr(v), str(v), type(v).__name__] for v in json.load(sys.stdin)]))',
+			values,
+		);
+		expect(values.map((v) => [pythonRepr(v), pythonStr(v), pythonTypeName(v)])).toEqual(printed);
+	});
+
+	it('read a missing value as None', () => {
+		expect([pythonRepr(undefined), pythonTypeName(undefined)]).toEqual(['None', 'NoneType']);
 	});
 });
 

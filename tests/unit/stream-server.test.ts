@@ -160,21 +160,22 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		fixture = await startStream({ limits: { maxSymbolsPerConnection: 2 } });
 		const client = await connect(fixture.url);
 		client.send({ action: 'authenticate', api_key: 'demo' });
+		client.send({ action: 'subscribe', mode: 1, symbol: 'RELIANCE', exchange: 'NSE' });
 		client.send({
 			action: 'subscribe',
 			mode: 1,
 			symbols: [
-				{ symbol: 'A', exchange: 'NSE' },
-				{ symbol: 'B', exchange: 'NSE' },
-				{ symbol: 'C', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'NSE' },
+				{ symbol: 'INFY', exchange: 'NSE' },
 			],
 		});
-		expect(await client.next((f) => f.type === 'subscribe')).toMatchObject({
+		expect(
+			await client.next((f) => f.type === 'subscribe' && f.status !== 'success'),
+		).toMatchObject({
 			status: 'partial',
 			subscriptions: [
-				{ status: 'success' },
-				{ status: 'success' },
-				{ symbol: 'C', status: 'error' },
+				{ symbol: 'TCS', status: 'success' },
+				{ symbol: 'INFY', status: 'error' },
 			],
 		});
 		client.ws.close();
@@ -224,18 +225,18 @@ describe('standalone mount (OpenAlgo rules)', () => {
 		client.ws.close();
 	});
 
-	it('shuts down with 1001 for every client, promptly', async () => {
+	it('shuts down with 1001 for every client (a closing handshake, never a cut-off 1006)', async () => {
 		fixture = await startStream();
 		const clients = await Promise.all([
 			connect(fixture.url),
 			connect(fixture.url),
 			connect(fixture.url),
 		]);
-		const started = Date.now();
+		await fixture.stream.close();
+		expect(fixture.stream.clientCount()).toBe(0);
+		for (const client of clients) expect((await client.closed).code).toBe(1001);
 		await fixture.close();
 		fixture = undefined;
-		for (const client of clients) expect((await client.closed).code).toBe(1001);
-		expect(Date.now() - started).toBeLessThan(1500);
 	});
 });
 
@@ -271,7 +272,8 @@ describe('site mount (the page’s /stream)', () => {
 	});
 
 	it('sends 100 concurrent clients the same prices for a symbol', async () => {
-		fixture = await startStream({ mount: 'site' });
+		// All from 127.0.0.1: the per-address cap is raised to let one test host open 100.
+		fixture = await startStream({ mount: 'site', limits: { maxConnectionsPerAddress: 100 } });
 		const clients = await Promise.all(Array.from({ length: 100 }, () => connect(fixture!.url)));
 		for (const client of clients)
 			client.send({ ...CHAPTER, symbols: [{ symbol: 'SBIN', exchange: 'NSE' }] });

@@ -116,15 +116,147 @@ describe('StreamSession#receive', () => {
 	});
 
 	it('fails entries past the symbol limit with a partial ack', () => {
-		const s = session({ implicitAuth: true, maxSymbols: 1 });
+		const s = session({ implicitAuth: true, maxSymbols: 2 });
+		s.receive('{"action":"subscribe","mode":1,"symbol":"INFY","exchange":"NSE"}', NOW);
 		const [ack] = s.receive(CHAPTER, NOW);
 		expect(ack).toMatchObject({
 			status: 'partial',
 			subscriptions: [
 				{ symbol: 'RELIANCE', status: 'success' },
-				{ symbol: 'TCS', status: 'error' },
+				{
+					symbol: 'TCS',
+					status: 'error',
+					message: 'Maximum symbols per connection reached (2); unsubscribe some first',
+				},
 			],
 		});
+	});
+
+	it('refuses a message listing more entries than a connection may hold, whole, in one short error', () => {
+		const s = session({ implicitAuth: true });
+		const symbols = Array.from({ length: 28_000 }, (_, i) => ({
+			symbol: `S${i}`,
+			exchange: 'NSE',
+		}));
+		const frames = s.receive(JSON.stringify({ action: 'subscribe', mode: 1, symbols }), NOW);
+		expect(frames).toEqual([
+			{
+				status: 'error',
+				code: 'SYMBOL_LIMIT',
+				message: 'Too many symbols in one message: 28000; at most 100 per connection',
+			},
+		]);
+		expect(s.subscriptions()).toEqual([]);
+		const unsubscribe = s.receive(JSON.stringify({ action: 'unsubscribe', symbols }), NOW);
+		expect(unsubscribe).toMatchObject([{ code: 'SYMBOL_LIMIT' }]);
+	});
+
+	it('refuses unknown symbols and exchanges per entry with a partial ack, and never holds them', () => {
+		const s = session({ implicitAuth: true });
+		const message = JSON.stringify({
+			action: 'subscribe',
+			mode: 'ltp',
+			symbols: [
+				{ symbol: 'RELAINCE', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'NSE' },
+				{ symbol: 'reliance', exchange: 'NSE' },
+				{ symbol: 'TCS', exchange: 'XYZ' },
+				{ symbol: 'NOTAREAL', exchange: 'NSE' },
+			],
+		});
+		const [ack, ...rest] = s.receive(message, NOW);
+		expect(rest).toEqual([]);
+		expect(ack).toEqual({
+			type: 'subscribe',
+			status: 'partial',
+			subscriptions: [
+				{
+					symbol: 'RELAINCE',
+					exchange: 'NSE',
+					status: 'error',
+					message: 'Unknown symbol RELAINCE on NSE; did you mean RELIANCE?',
+					broker: 'mock',
+				},
+				{
+					symbol: 'TCS',
+					exchange: 'NSE',
+					status: 'success',
+					mode: 'LTP',
+					depth: 5,
+					broker: 'mock',
+				},
+				{
+					symbol: 'reliance',
+					exchange: 'NSE',
+					status: 'error',
+					message:
+						'Unknown symbol reliance on NSE; symbols are case-sensitive: did you mean RELIANCE?',
+					broker: 'mock',
+				},
+				{
+					symbol: 'TCS',
+					exchange: 'XYZ',
+					status: 'error',
+					message:
+						'Unknown exchange XYZ; use one of NSE, BSE, NFO, BFO, CDS, BCD, MCX, NSE_INDEX, BSE_INDEX',
+					broker: 'mock',
+				},
+				{
+					symbol: 'NOTAREAL',
+					exchange: 'NSE',
+					status: 'error',
+					message: 'Unknown symbol NOTAREAL on NSE',
+					broker: 'mock',
+				},
+			],
+			message: 'Subscription processing complete',
+			broker: 'mock',
+		});
+		expect(s.subscriptions().map((sub) => sub.symbol)).toEqual(['TCS']);
+	});
+
+	it('acks with status error when every entry is unknown', () => {
+		const s = session({ implicitAuth: true });
+		const frames = s.receive(
+			'{"action":"subscribe","mode":1,"symbols":[{"symbol":"NOTAREAL","exchange":"NSE"}]}',
+			NOW,
+		);
+		expect(frames).toMatchObject([{ type: 'subscribe', status: 'error' }]);
+		expect(s.subscriptions()).toEqual([]);
+	});
+
+	it('answers a number JSON cannot hold with an error, never Infinity', () => {
+		const s = session({ implicitAuth: true });
+		const frames = s.receive(
+			'{"action":"subscribe","mode":1,"symbols":[{"symbol":"TCS","exchange":"NSE"}],"request_id":1e400}',
+			NOW,
+		);
+		expect(frames).toEqual([
+			{ status: 'error', code: 'INVALID_JSON', message: 'Invalid JSON message' },
+		]);
+		expect(s.subscriptions()).toEqual([]);
+	});
+
+	it('de-authenticates on a wrong key: subscriptions gone, subscribe refused until a right key', () => {
+		const s = session({ apiKey: 'right' });
+		s.receive('{"action":"authenticate","api_key":"right"}', NOW);
+		expect(s.receive(CHAPTER, NOW)[0]).toMatchObject({ type: 'subscribe', status: 'success' });
+		const reply = s.handle('{"action":"authenticate","api_key":"wrong"}', NOW);
+		expect(reply.frames).toEqual([
+			{ status: 'error', code: 'AUTHENTICATION_ERROR', message: 'Invalid API key' },
+		]);
+		expect(reply.subscriptionsChanged).toBe(true);
+		expect(s.authenticated).toBe(false);
+		expect(s.subscriptions()).toEqual([]);
+		expect(s.receive(CHAPTER, NOW)).toMatchObject([{ code: 'NOT_AUTHENTICATED' }]);
+		// An empty key is a failed authenticate too.
+		s.receive('{"action":"authenticate","api_key":"right"}', NOW);
+		s.receive(CHAPTER, NOW);
+		expect(s.receive('{"action":"authenticate","api_key":""}', NOW)).toMatchObject([
+			{ code: 'AUTHENTICATION_ERROR', message: 'API key is required' },
+		]);
+		expect(s.authenticated).toBe(false);
+		expect(s.subscriptions()).toEqual([]);
 	});
 
 	it('answers an unknown verb and bad JSON with OpenAlgo errors and keeps going', () => {

@@ -6,6 +6,7 @@ import {
 	SUGGESTED_SYMBOLS,
 	addSymbol,
 	checkMessageText,
+	utf8Length,
 	decodeMessageParam,
 	defaultState,
 	encodeMessageParam,
@@ -349,6 +350,84 @@ describe('checkMessageText', () => {
 			expect(() => checkMessageText(text), JSON.stringify(text)).not.toThrow();
 			expect(checkMessageText(text).ok, JSON.stringify(text)).toBe(false);
 		}
+	});
+});
+
+describe('checkMessageText judges as the server does', () => {
+	const subscribe = (symbols: unknown[], extra: Record<string, unknown> = {}): string =>
+		JSON.stringify({ action: 'subscribe', mode: 'ltp', symbols, ...extra }, null, 2);
+	const real = (i: number) => ({ symbol: i % 2 ? 'TCS' : 'RELIANCE', exchange: 'NSE' });
+
+	it('refuses 120 symbols in one short error, as the server refuses them', () => {
+		const result = checkMessageText(subscribe(Array.from({ length: 120 }, (_, i) => real(i))));
+		const errors = errorsOf(result);
+		expect(errors).toHaveLength(1);
+		expect(errors[0]!.wire).toEqual({
+			code: 'SYMBOL_LIMIT',
+			message: 'Too many symbols in one message: 120; at most 100 per connection',
+		});
+		expect(checkMessageText(subscribe(Array.from({ length: 100 }, (_, i) => real(i)))).ok).toBe(
+			true,
+		);
+	});
+
+	it('refuses a message over 1 MiB of UTF-8, and says how big it is', () => {
+		const result = checkMessageText(subscribe([real(0)], { request_id: 'x'.repeat(2_000_000) }));
+		expect(result.sizeBytes).toBeGreaterThan(2_000_000);
+		const errors = errorsOf(result);
+		expect(errors).toHaveLength(1);
+		expect(errors[0]!.message).toContain('closes the connection (code 1009)');
+		expect(errors[0]!.message).toContain('1,048,576 bytes');
+	});
+
+	it('measures the size in UTF-8 bytes of the compact JSON that would be sent', () => {
+		const text = subscribe([real(0)], { request_id: 'é😀' });
+		const result = checkMessageText(text);
+		if (!result.ok) throw new Error(result.errors[0]!.message);
+		expect(result.sizeBytes).toBe(new TextEncoder().encode(result.compact).length);
+		expect(result.sizeBytes).toBe(utf8Length(result.compact));
+		expect(utf8Length('\ud800x')).toBe(4);
+	});
+
+	it('refuses 1e400 with an error at its line, and never sends Infinity', () => {
+		const text = subscribe([real(0)], { request_id: 1 }).replace(
+			'"request_id": 1',
+			'"request_id": 1e400',
+		);
+		const result = checkMessageText(text);
+		const errors = errorsOf(result);
+		expect(errors[0]).toMatchObject({
+			path: 'request_id',
+			line: text.split('\n').findIndex((l) => l.includes('1e400')) + 1,
+		});
+		expect(errors[0]!.message).toContain('too large for JSON');
+		expect('compact' in result).toBe(false);
+	});
+
+	it('warns before sending about symbols the server will refuse, with "did you mean"', () => {
+		const text = subscribe([
+			{ symbol: 'RELAINCE', exchange: 'NSE' },
+			{ symbol: 'reliance', exchange: 'NSE' },
+			{ symbol: 'TCS', exchange: 'XYZ' },
+			real(1),
+		]);
+		const lineOf = (needle: string): number =>
+			text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+		const result = checkMessageText(text);
+		if (!result.ok) throw new Error(result.errors[0]!.message);
+		expect(result.warnings.map((w) => [w.path, w.line])).toEqual([
+			['symbols[0].symbol', lineOf('"RELAINCE"')],
+			['symbols[1].symbol', lineOf('"reliance"')],
+			['symbols[2].exchange', lineOf('"XYZ"')],
+		]);
+		expect(result.warnings[0]!.message).toContain('did you mean RELIANCE?');
+		expect(result.warnings[1]!.message).toContain(
+			'symbols are case-sensitive: did you mean RELIANCE?',
+		);
+		expect(result.warnings[0]!.wire).toEqual({
+			code: 'INVALID_PARAMETERS',
+			message: 'Unknown symbol RELAINCE on NSE; did you mean RELIANCE?',
+		});
 	});
 });
 

@@ -9,6 +9,7 @@ import json from '@shikijs/langs-precompiled/json';
 import python from '@shikijs/langs-precompiled/python';
 import githubLight from 'shiki/themes/github-light.mjs';
 import githubDark from 'shiki/themes/github-dark.mjs';
+import { HIGHLIGHT_MAX_LINE } from '../../lib/builder-edit.ts';
 
 export type HighlightLang = 'json' | 'python';
 
@@ -31,6 +32,8 @@ export async function loadHighlighter(): Promise<HighlightInto> {
 				lang,
 				themes: { light: 'github-light', dark: 'github-dark' },
 				defaultColor: false,
+				// A very long line is left as one plain token: its cost would land on a keystroke.
+				tokenizeMaxLineLength: HIGHLIGHT_MAX_LINE,
 			}).tokens,
 			code,
 		);

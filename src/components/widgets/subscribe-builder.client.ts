@@ -1,10 +1,23 @@
 // <ch-subscribe-builder>: the form and the JSON editor kept in sync both ways, the three views
 // of the message, and Send. The reader's text is never replaced behind their back: a syntax or
-// protocol error is shown beside the editor, with where it is, while the form and the views keep
-// the last valid message. Shiki is fetched on the first interaction only; until then the editor
-// keeps the build-time highlighting, or plain text once edited. State for tests: data-state
-// (static|live), data-valid (true|false) and data-highlighter (none|loading|ready|failed).
+// protocol error is shown beside the editor, with where it is, while the views keep the last
+// valid message. The form writes to the text only when it can show the message as it stands
+// (builder-edit.ts); otherwise it is off, saying why. What the form writes goes in as one edit
+// the browser can undo (Ctrl+Z). Shiki is fetched on the first interaction only (or at once for
+// a shared link); until then the editor keeps the build-time highlighting, or plain text once
+// edited, and big or deeply nested texts stay plain so each keystroke stays within a frame.
+// State for tests: data-state (static|live), data-valid (true|false), data-form (open|locked),
+// data-highlighter (none|loading|ready|failed) and data-editor-paint (plain|highlighted).
 import { copyText } from '../../client/copy.client.ts';
+import {
+	applyFormChange,
+	codeRuns,
+	formView,
+	highlightPlan,
+	textEdit,
+	type FormView,
+} from '../../lib/builder-edit.ts';
+import { LIVE_STREAM_ID, SUBSCRIBE_BUILDER_ID } from '../../lib/constants.ts';
 import { SEND_MESSAGE_EVENT, type SendMessageDetail } from '../../lib/events.ts';
 import { clientTextFrame, toHex, utf8Bytes } from '../../lib/frame-header.ts';
 import type { JsonNode } from '../../lib/json-parse.ts';
@@ -16,7 +29,6 @@ import {
 	decodeMessageParam,
 	defaultState,
 	encodeMessageParam,
-	messageToState,
 	moveSymbol,
 	removeSymbol,
 	stateToText,
@@ -29,6 +41,12 @@ import type { HighlightInto, HighlightLang } from './highlighter.client.ts';
 
 /** Quiet time after typing before the problems list (a polite live region) is rewritten. */
 const ANNOUNCE_DELAY_MS = 300;
+/** Quiet time after typing before a big text (highlightPlan: idle) is highlighted. */
+const IDLE_HIGHLIGHT_MS = 300;
+/** How long a copy button reads "Copied" (or "Copy failed") before it reads as before. */
+const COPIED_MS = 2000;
+const SYNTAX_LOCK =
+	'Fix the JSON to use the form: while the text is not valid JSON the form is off, so it cannot write over what you typed.';
 
 function part<T extends Element = HTMLElement>(root: Element, name: string): T {
 	const element = root.querySelector<T>(`[data-part="${name}"]`);
@@ -45,10 +63,32 @@ class SubscribeBuilder extends HTMLElement {
 	#node: JsonNode | undefined;
 	#valid = true;
 	#highlight: HighlightInto | undefined;
+	/** The message as last parsed (valid or not), which the form's changes are applied to. */
+	#formNode: JsonNode | undefined;
+	/** True while the widget itself writes to the textarea (its input event is not the reader's). */
+	#writing = false;
 	#announceTimer: ReturnType<typeof setTimeout> | undefined;
 	#urlTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Pending highlights of big texts, per <code> element. */
+	#idlePaints = new Map<HTMLElement, ReturnType<typeof setTimeout>>();
+	/** Copy buttons waiting to read as before. */
+	#copyTimers = new Map<HTMLButtonElement, ReturnType<typeof setTimeout>>();
 	/** A copy of the first row the page came with: the pattern for rows added later. */
 	#rowPattern: HTMLLIElement | undefined;
+
+	disconnectedCallback(): void {
+		// Everything timed dies with the element; a moved builder keeps its listeners (they are
+		// on the element itself) and picks up at the next edit.
+		clearTimeout(this.#announceTimer);
+		clearTimeout(this.#urlTimer);
+		for (const timer of this.#idlePaints.values()) clearTimeout(timer);
+		this.#idlePaints.clear();
+		for (const [button, timer] of this.#copyTimers) {
+			clearTimeout(timer);
+			if (button.dataset.label) button.textContent = button.dataset.label;
+		}
+		this.#copyTimers.clear();
+	}
 
 	connectedCallback(): void {
 		if (this.dataset.state === 'live') return;
@@ -77,6 +117,8 @@ class SubscribeBuilder extends HTMLElement {
 			if (decoded.ok) {
 				text = decoded.text;
 				this.#say('Restored the message from the link.');
+				// A shared link is opened to see this message: colour it without waiting for a click.
+				this.#loadHighlighter();
 			} else {
 				this.#say(
 					`Could not restore the message from the link: ${decoded.reason}. Showing EX 1’s message instead.`,
@@ -85,9 +127,13 @@ class SubscribeBuilder extends HTMLElement {
 		}
 		textarea.value = text;
 		this.#apply(text, 'load');
-		this.#renderRows();
 
-		textarea.addEventListener('input', () => this.#apply(textarea.value, 'editor'));
+		textarea.addEventListener('input', () => {
+			if (this.#writing) return;
+			// Whatever the last action said ("Back to EX 1's message.") no longer describes this text.
+			this.#say('');
+			this.#apply(textarea.value, 'editor');
+		});
 		const form = part<HTMLFormElement>(this, 'form');
 		form.addEventListener('submit', (event) => event.preventDefault());
 		form.addEventListener('input', (event) => this.#onFormInput(event));
@@ -122,20 +168,47 @@ class SubscribeBuilder extends HTMLElement {
 			});
 	}
 
-	#paint(code: HTMLElement, text: string, lang: HighlightLang): void {
-		if (this.#highlight) this.#highlight(code, text, lang);
-		else code.textContent = text;
+	/**
+	 * Paints `text` into `code`: highlighted at once when that is cheap, plain now and highlighted
+	 * when typing pauses for a bigger text, plain for good when too big or nested too deep.
+	 */
+	#paint(code: HTMLElement, text: string, lang: HighlightLang): 'plain' | 'highlighted' {
+		clearTimeout(this.#idlePaints.get(code));
+		this.#idlePaints.delete(code);
+		const highlight = this.#highlight;
+		const plan = highlight ? highlightPlan(text) : 'plain';
+		if (highlight && plan === 'now') {
+			highlight(code, text, lang);
+			return 'highlighted';
+		}
+		code.textContent = text;
+		if (highlight && plan === 'idle') {
+			this.#idlePaints.set(
+				code,
+				setTimeout(() => {
+					this.#idlePaints.delete(code);
+					highlight(code, text, lang);
+					if (code.closest('[data-part="highlight"]')) this.dataset.editorPaint = 'highlighted';
+				}, IDLE_HIGHLIGHT_MS),
+			);
+		}
+		return 'plain';
 	}
 
 	#paintEditor(): void {
 		const code = part<HTMLElement>(this, 'highlight').querySelector('code');
 		// A trailing newline needs a character after it, or the last line has no box and the
 		// highlighted copy ends up one line shorter than the textarea above it.
-		if (code) this.#paint(code, this.#text.endsWith('\n') ? this.#text + ' ' : this.#text, 'json');
+		if (code)
+			this.dataset.editorPaint = this.#paint(
+				code,
+				this.#text.endsWith('\n') ? this.#text + ' ' : this.#text,
+				'json',
+			);
 	}
 
 	/** Takes new editor text from `source`, checks it, and updates everything that follows it. */
-	#apply(text: string, source: 'load' | 'editor' | 'form'): void {
+	#apply(text: string, source: 'load' | 'editor' | 'form' | 'reset'): void {
 		const changed = text !== this.#text;
 		this.#text = text;
 		// On load with EX 1's text, the build-time highlighting is already right: keep it.
@@ -148,33 +221,69 @@ class SubscribeBuilder extends HTMLElement {
 		this.dataset.valid = String(result.ok);
 		textarea.setAttribute('aria-invalid', String(!result.ok));
 		editor.toggleAttribute('data-invalid', !result.ok);
-		this.querySelector('[data-action="send"]')?.setAttribute('aria-disabled', String(!result.ok));
+		this.#sendState(result.ok ? '' : result.errors[0]?.kind === 'syntax' ? 'syntax' : 'schema');
 
 		if (result.ok) {
 			this.#compact = result.compact;
 			this.#node = result.node;
 			if (!buildTime) this.#paintViews();
-			if (source !== 'form') {
-				const mapped = messageToState(result.value);
-				if (mapped) {
-					this.#state = mapped.state;
-					if (source === 'editor') this.#renderRows();
-				}
-				this.#formNote(
-					mapped
-						? mapped.exact
-							? ''
-							: 'The form shows the nearest message it can; the JSON holds more.'
-						: 'The form cannot show this message; the JSON is what will be sent.',
-				);
-			} else this.#formNote('');
 			this.#scheduleUrl();
 		}
+		// The form follows the text whenever it can show it, valid or not (120 symbols can be
+		// trimmed in the form); otherwise it is off, with the reason, and keeps its last state.
+		const value = result.value;
+		this.#formNode = value === undefined ? undefined : result.node;
+		const view: FormView =
+			value === undefined ? { ok: false, reason: SYNTAX_LOCK } : formView(value);
+		if (view.ok && source !== 'form') {
+			this.#state = view.state;
+			this.#renderRows();
+		}
+		this.#lockForm(view.ok ? '' : view.reason);
+		this.#formNote(view.ok ? this.#extraFields() : '');
+
 		const problems = result.ok ? result.warnings : result.errors;
 		const render = (): void => this.#renderProblems(problems, result.ok);
 		clearTimeout(this.#announceTimer);
 		if (source === 'editor') this.#announceTimer = setTimeout(render, ANNOUNCE_DELAY_MS);
 		else render();
+	}
+
+	/** Keys of the message the form leaves alone, said beside the form, or '' when none. */
+	#extraFields(): string {
+		if (this.#formNode?.type !== 'object') return '';
+		const shown = new Set(['action', 'mode', 'symbols', 'instruments', 'symbol', 'exchange']);
+		const extra = this.#formNode.entries.map(([key]) => key).filter((key) => !shown.has(key));
+		if (extra.length === 0) return '';
+		const names = extra.map((key) => `"${key}"`).join(', ');
+		return `The form changes the action, mode and symbols only; ${names} ${extra.length === 1 ? 'stays' : 'stay'} in the JSON as you wrote ${extra.length === 1 ? 'it' : 'them'}.`;
+	}
+
+	/** Turns the form off (with the reason shown at its top) or back on (reason ''). */
+	#lockForm(reason: string): void {
+		const form = part<HTMLFormElement>(this, 'form');
+		const locked = reason !== '';
+		this.dataset.form = locked ? 'locked' : 'open';
+		for (const control of form.elements) {
+			if ('disabled' in control) (control as HTMLInputElement).disabled = locked;
+		}
+		const note = part<HTMLElement>(this, 'form-lock');
+		if (note.textContent !== reason) note.textContent = reason;
+		note.hidden = !locked;
+	}
+
+	/** Send reads as off, with the reason beside it, while the message is not one the server takes. */
+	#sendState(problem: '' | 'syntax' | 'schema'): void {
+		const send = this.querySelector<HTMLButtonElement>('[data-action="send"]');
+		send?.setAttribute('aria-disabled', String(problem !== ''));
+		const reason = part<HTMLElement>(this, 'send-reason');
+		reason.textContent =
+			problem === 'syntax'
+				? 'Send is off: the text is not valid JSON yet (see the problem above).'
+				: problem === 'schema'
+					? 'Send is off: the server would refuse this message (see the problems above).'
+					: '';
+		reason.hidden = problem === '';
 	}
 
 	#renderProblems(problems: EditorError[], ok: boolean): void {
@@ -188,7 +297,7 @@ class SubscribeBuilder extends HTMLElement {
 		lead.className = 'sb-problems-lead';
 		lead.textContent = ok
 			? 'The server will accept this message, with a note:'
-			: `${problems[0]!.kind === 'syntax' ? 'This is not valid JSON yet' : 'The server would refuse this message'}. Your text is kept; the form and the views show the last valid message.`;
+			: `${problems[0]!.kind === 'syntax' ? 'This is not valid JSON yet' : 'The server would refuse this message'}. Your text is kept as you typed it; the views show the last valid message.`;
 		const list = document.createElement('ul');
 		for (const problem of problems) {
 			const item = document.createElement('li');
@@ -198,11 +307,15 @@ class SubscribeBuilder extends HTMLElement {
 			go.dataset.offset = String(problem.offset);
 			go.textContent = `Line ${problem.line}, column ${problem.column}`;
 			const rest = problem.message.replace(/^Line \d+, column \d+: /, '');
-			item.append(go, `: ${rest}`);
+			item.append(go, ': ', ...withCode(rest));
 			if (problem.wire) {
 				const wire = document.createElement('span');
 				wire.className = 'sb-wire-code';
-				wire.textContent = ` (the server answers ${problem.wire.code}: “${problem.wire.message}”)`;
+				wire.append(
+					` (the server answers ${problem.wire.code}: “`,
+					...withCode(problem.wire.message),
+					'”)',
+				);
 				item.append(wire);
 			}
 			list.append(item);
@@ -211,17 +324,9 @@ class SubscribeBuilder extends HTMLElement {
 	}
 
 	#formNote(text: string): void {
-		let note = this.querySelector<HTMLElement>('.sb-form-note');
-		if (!text) {
-			note?.remove();
-			return;
-		}
-		if (!note) {
-			note = document.createElement('p');
-			note.className = 'sb-form-note sb-small';
-			part(this, 'form').append(note);
-		}
-		note.textContent = text;
+		const note = part<HTMLElement>(this, 'form-note');
+		if (note.textContent !== text) note.textContent = text;
+		note.hidden = text === '';
 	}
 
 	#paintViews(): void {
@@ -320,12 +425,41 @@ class SubscribeBuilder extends HTMLElement {
 		this.#setState({ action, mode, symbols });
 	}
 
+	/** A change made in the form: applied to the reader's message, keeping what the form does not show. */
 	#setState(state: BuilderState): void {
+		const before = this.#state;
 		this.#state = state;
 		this.#renderRows();
-		const text = stateToText(state);
-		this.#textarea().value = text;
+		const text = applyFormChange(this.#formNode, before, state);
+		this.#write(text);
 		this.#apply(text, 'form');
+	}
+
+	/**
+	 * Writes `text` into the editor as the reader would: one replacement of the range that
+	 * changed, through the browser's editing commands, so Ctrl+Z in the editor takes it back.
+	 * Focus returns to where the reader was.
+	 */
+	#write(text: string): void {
+		const textarea = this.#textarea();
+		const from = textarea.value;
+		if (from === text) return;
+		const edit = textEdit(from, text);
+		const active = document.activeElement;
+		this.#writing = true;
+		try {
+			textarea.focus({ preventScroll: true });
+			textarea.setSelectionRange(edit.start, edit.end);
+			const done =
+				edit.text === ''
+					? document.execCommand('delete')
+					: document.execCommand('insertText', false, edit.text);
+			// A browser without the command still gets the text (without an undo step).
+			if (!done || textarea.value !== text) textarea.value = text;
+		} finally {
+			this.#writing = false;
+		}
+		if (active instanceof HTMLElement && active !== textarea) active.focus({ preventScroll: true });
 	}
 
 	#onClick(event: MouseEvent): void {
@@ -342,13 +476,17 @@ class SubscribeBuilder extends HTMLElement {
 		const row = button.closest<HTMLElement>('.sb-row');
 		const index = row ? Number(row.dataset.index) : -1;
 		switch (button.dataset.action) {
-			case 'add':
+			case 'add': {
 				this.#setState(addSymbol(this.#state));
-				part(this, 'rows')
-					.lastElementChild?.querySelector<HTMLInputElement>('[data-field="symbol"]')
-					?.focus();
+				const input = part(this, 'rows').lastElementChild?.querySelector<HTMLInputElement>(
+					'[data-field="symbol"]',
+				);
+				// The suggested name is selected, so typing replaces it (not "INFYINFY").
+				input?.focus();
+				input?.select();
 				this.#say(`Added ${this.#state.symbols.at(-1)?.symbol || 'an empty row'}.`);
 				break;
+			}
 			case 'remove': {
 				const removed = this.#state.symbols[index]?.symbol;
 				this.#setState(removeSymbol(this.#state, index));
@@ -386,29 +524,35 @@ class SubscribeBuilder extends HTMLElement {
 				this.#send();
 				break;
 			case 'copy-json':
-				void copyText(this.#textarea().value).then((ok) =>
+				void copyText(this.#textarea().value).then((ok) => {
+					this.#copied(button, ok);
 					this.#say(
 						ok
 							? 'Copied the JSON.'
 							: 'Copying was refused by the browser; select the text and copy it instead.',
-					),
-				);
+					);
+				});
 				break;
 			case 'copy-link': {
 				const url = new URL(location.href);
 				url.searchParams.set(URL_PARAM, encodeMessageParam(this.#compact));
-				url.hash = this.id || 'subscribe-builder';
-				void copyText(url.href).then((ok) =>
+				url.hash = this.id || SUBSCRIBE_BUILDER_ID;
+				void copyText(url.href).then((ok) => {
+					this.#copied(button, ok);
 					this.#say(
 						ok ? 'Copied a link that opens this message.' : 'Copying was refused by the browser.',
-					),
-				);
+					);
+				});
 				break;
 			}
-			case 'reset':
-				this.#setState(defaultState());
+			case 'reset': {
+				// The whole text, even when it is not JSON: the reader asked for EX 1 (Ctrl+Z undoes it).
+				const text = stateToText(defaultState());
+				this.#write(text);
+				this.#apply(text, 'reset');
 				this.#say('Back to EX 1’s message.');
 				break;
+			}
 		}
 	}
 
@@ -421,13 +565,27 @@ class SubscribeBuilder extends HTMLElement {
 		document.dispatchEvent(new CustomEvent(SEND_MESSAGE_EVENT, { detail }));
 		const said = part<HTMLElement>(this, 'said');
 		const link = document.createElement('a');
-		link.href = '#live-stream';
+		link.href = `#${LIVE_STREAM_ID}`;
 		link.textContent = 'the live stream below';
 		said.replaceChildren(`Sent ${utf8Bytes(this.#compact).length} bytes to `, link, '.');
 	}
 
 	#say(text: string): void {
 		part(this, 'said').textContent = text;
+	}
+
+	/** A copy button reads "Copied" (or "Copy failed") for a moment, where the reader is looking. */
+	#copied(button: HTMLButtonElement, ok: boolean): void {
+		button.dataset.label ??= button.textContent ?? '';
+		button.textContent = ok ? 'Copied' : 'Copy failed';
+		clearTimeout(this.#copyTimers.get(button));
+		this.#copyTimers.set(
+			button,
+			setTimeout(() => {
+				this.#copyTimers.delete(button);
+				button.textContent = button.dataset.label ?? '';
+			}, COPIED_MS),
+		);
 	}
 
 	#setupTabs(): void {
@@ -471,6 +629,16 @@ class SubscribeBuilder extends HTMLElement {
 			});
 		}
 	}
+}
+
+/** A problem text as nodes, its `code` spans (backticks in the source) as <code> elements. */
+function withCode(text: string): Array<string | HTMLElement> {
+	return codeRuns(text).map((run) => {
+		if (!run.code) return run.text;
+		const code = document.createElement('code');
+		code.textContent = run.text;
+		return code;
+	});
 }
 
 if (!customElements.get('ch-subscribe-builder'))

@@ -18,8 +18,9 @@ import {
 } from '../../client/reconnecting-socket.client.ts';
 import { STREAM_STATE_EVENT, type StreamStateDetail } from '../../lib/events.ts';
 import { createPollingEquivalent } from '../../lib/polling-equivalent.ts';
-import { parseClientMessage, parseServerFrame, type MarketDataFrame } from '../../lib/protocol.ts';
-import { onTickLine } from '../../lib/py-float.ts';
+import { parseClientMessage } from '../../lib/protocol.ts';
+import { onTickLine } from '../../lib/py-render.ts';
+import { parseServerFrame, type MarketDataFrame } from '../../lib/server-frames.ts';
 import { PriceWindow, sparklinePath, TICKER_SPARK_BOX } from '../../lib/sparkline.ts';
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
