@@ -1,6 +1,6 @@
 // Shared set-up for browser tests: finds Debian's Chromium, serves the built site exactly as
 // `npm start` does (dist/ plus the stream on /stream, on a port the OS picks), and runs axe.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -41,20 +41,22 @@ export interface SiteUnderTest {
 }
 
 export interface StartSiteOptions {
+	/** The build folder to serve (e.g. the fixture course's); default dist/ (or SITE_DIST). */
+	root?: string;
 	/** Listen here (a restart on the same address); default a port the OS picks. */
 	port?: number;
 	/** Scales the stream's tick rates, so a test waits for events that come sooner. */
 	rateMultiplier?: number;
 }
 
-/** Serves dist/ with the stream on /stream on 127.0.0.1 and a free port, as `npm start` does. */
+/** Serves a build with the stream on /stream on 127.0.0.1 and a free port, as `npm start` does. */
 export async function startSite(options: StartSiteOptions = {}): Promise<SiteUnderTest> {
 	const stream = createStreamServer({
 		mount: 'site',
 		...(options.rateMultiplier !== undefined ? { rateMultiplier: options.rateMultiplier } : {}),
 	});
 	const site = await startSiteServer({
-		root: DIST,
+		root: options.root ?? DIST,
 		host: '127.0.0.1',
 		port: options.port ?? 0,
 		onStreamUpgrade: stream.handleUpgrade,
@@ -182,7 +184,8 @@ export interface AxeViolation {
 
 /** Runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page, or on `selector` within it. */
 export async function axeViolations(page: Page, selector?: string): Promise<AxeViolation[]> {
-	await page.addScriptTag({ path: AXE_PATH });
+	// Evaluated over DevTools, not added as an inline <script>: the site's CSP refuses those.
+	await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
 	return page.evaluate(async (context) => {
 		// @ts-expect-error axe is injected above
 		const result = await window.axe.run(context ?? document, {
