@@ -11,60 +11,93 @@ export interface PriceTick {
 	ltp: number;
 }
 
-/** The chapter's own prices (the seed figure): every run starts with these three ticks. */
+/** The chapter's own prices (the seed figure): the stream receives these three first. */
 export const SEED_PRICES: readonly number[] = [1313.6, 1313.8, 1313.5];
 export const PRICE_STEP = 0.05;
-/** When the opening prices happen, in mean tick gaps from the start. */
-const OPENING_GAPS: readonly number[] = [0.3, 0.7, 0.85];
 
-export interface TickScheduleOptions {
-	seed: number;
-	/** Mean price changes per second (Poisson arrivals). */
+export interface SeedOpeningOptions {
+	/** Time between two polls, ms; the first poll is sent at 0. */
+	pollMs: number;
+	/** One-way network time of every message, ms. */
+	latencyMs: number;
+	/** Price changes per second the reader was promised; the opening ticks are this far apart. */
 	ticksPerSecond: number;
-	/** Generate ticks with timeMs <= untilMs. */
-	untilMs: number;
-	/** First prices, in order (default SEED_PRICES); later prices walk on the 0.05 grid. */
-	startPrices?: readonly number[];
 }
 
 /**
- * A deterministic tick schedule: Poisson arrivals at `ticksPerSecond`, whole milliseconds,
- * strictly increasing, the first prices from `startPrices` at 0.3, 0.7 and 0.85 mean gaps, then a
- * random walk in 0.05 steps.
- * Throws RangeError for a non-positive rate or horizon.
+ * The seed figure's story as ticks: polling's first "update?" hears "no", its second receives
+ * 1313.60, while the stream receives 1313.60, 1313.80 and 1313.50, one mean gap (1000 /
+ * ticksPerSecond ms) apart, so the opening runs at the rate the slider states. The first tick
+ * falls after the first poll's server look-up (sent at 0, seen at latencyMs) and at most half a
+ * gap before the second one's (pollMs + latencyMs), so that look-up finds 1313.60 and the next
+ * tick has not happened yet. Throws RangeError for a non-positive interval or rate.
+ */
+export function seedOpening(options: SeedOpeningOptions): PriceTick[] {
+	const { pollMs, latencyMs, ticksPerSecond } = options;
+	if (!(pollMs > 0) || !Number.isFinite(pollMs)) {
+		throw new RangeError(`pollMs must be a positive number, received ${pollMs}`);
+	}
+	if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) {
+		throw new RangeError(`latencyMs must be a finite number >= 0, received ${latencyMs}`);
+	}
+	if (!(ticksPerSecond > 0) || !Number.isFinite(ticksPerSecond)) {
+		throw new RangeError(`ticksPerSecond must be a positive number, received ${ticksPerSecond}`);
+	}
+	const gapMs = Math.round(1000 / ticksPerSecond);
+	const firstMs = Math.round(pollMs + latencyMs - Math.min(gapMs, pollMs) / 2);
+	return SEED_PRICES.map((ltp, i) => ({ timeMs: firstMs + i * gapMs, ltp }));
+}
+
+export interface TickScheduleOptions {
+	seed: number;
+	/** Mean price changes per second (Poisson arrivals) after the opening. */
+	ticksPerSecond: number;
+	/** Generate ticks with timeMs <= untilMs. */
+	untilMs: number;
+	/**
+	 * Fixed first ticks, strictly increasing (e.g. seedOpening(...)); the random ones follow the
+	 * last of them. Default: none, and the walk starts from SEED_PRICES[0] at time 0.
+	 */
+	opening?: readonly PriceTick[];
+}
+
+/**
+ * A deterministic tick schedule: the opening ticks as given, then Poisson arrivals at
+ * `ticksPerSecond` in whole milliseconds, strictly increasing, each a move of 1 to 4 steps of
+ * 0.05 from the last price (a tick is a price change). The first one after an opening comes at
+ * least one mean gap after its last tick.
+ * Throws RangeError for a non-positive rate or horizon, or an unordered opening.
  */
 export function tickSchedule(options: TickScheduleOptions): PriceTick[] {
-	const { seed, ticksPerSecond, untilMs, startPrices = SEED_PRICES } = options;
+	const { seed, ticksPerSecond, untilMs, opening = [] } = options;
 	if (!(ticksPerSecond > 0) || !Number.isFinite(ticksPerSecond)) {
 		throw new RangeError(`ticksPerSecond must be a positive number, received ${ticksPerSecond}`);
 	}
 	if (!(untilMs >= 0) || !Number.isFinite(untilMs)) {
 		throw new RangeError(`untilMs must be a finite number >= 0, received ${untilMs}`);
 	}
+	for (let i = 1; i < opening.length; i++) {
+		if (!(opening[i].timeMs > opening[i - 1].timeMs)) {
+			throw new RangeError(`opening ticks must be in strictly increasing time order (tick ${i})`);
+		}
+	}
 	const random = createRandom(seed);
 	const meanGapMs = 1000 / ticksPerSecond;
-	const ticks: PriceTick[] = [];
-	let timeMs = 0;
-	let cents = Math.round((startPrices[0] ?? 1313.6) * 100);
+	const ticks: PriceTick[] = opening.filter((tick) => tick.timeMs <= untilMs);
+	const last = opening[opening.length - 1];
+	let timeMs = last?.timeMs ?? 0;
+	let cents = Math.round((last?.ltp ?? SEED_PRICES[0]) * 100);
 	for (let i = 0; ; i++) {
-		// Exponential gap, at least 1 ms so times stay strictly increasing. The opening prices come
-		// at fixed points of the mean gap instead, so every run opens as the chapter's figure does:
-		// a price, then two quick changes (the first of which a slow poll misses).
-		const gap = Math.max(1, Math.round(-Math.log(1 - random()) * meanGapMs));
+		// Exponential gap, at least 1 ms so times stay strictly increasing; after an opening, at
+		// least one mean gap, so its last price keeps the same room as the others.
+		const gapMs = Math.max(1, Math.round(-Math.log(1 - random()) * meanGapMs));
+		timeMs += i === 0 && last ? Math.max(Math.round(meanGapMs), gapMs) : gapMs;
 		const step = random();
-		timeMs =
-			i < OPENING_GAPS.length && i < startPrices.length
-				? Math.max(timeMs + 1, Math.round(OPENING_GAPS[i] * meanGapMs))
-				: timeMs + gap;
 		if (timeMs > untilMs) break;
-		if (i < startPrices.length) {
-			cents = Math.round(startPrices[i] * 100);
-		} else {
-			// -4..+4 steps of 5 paise, never 0 (a tick is a price change).
-			let move = Math.floor(step * 8) - 4;
-			if (move >= 0) move += 1;
-			cents += move * 5;
-		}
+		// -4..+4 steps of 5 paise, never 0.
+		let move = Math.floor(step * 8) - 4;
+		if (move >= 0) move += 1;
+		cents += move * 5;
 		ticks.push({ timeMs, ltp: cents / 100 });
 	}
 	return ticks;

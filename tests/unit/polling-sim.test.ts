@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	SEED_PRICES,
 	formatSeconds,
+	seedOpening,
 	simulatePolling,
 	tickSchedule,
 	type PriceTick,
@@ -126,9 +127,54 @@ describe('simulatePolling', () => {
 	});
 });
 
+describe('seedOpening', () => {
+	const pollSteps = Array.from({ length: 10 }, (_, i) => 500 * (i + 1));
+	const rateSteps = Array.from({ length: 10 }, (_, i) => 0.5 * (i + 1));
+
+	it('plays the seed figure at every slider setting: "no", then 1313.60; the stream gets all three', () => {
+		for (const latencyMs of [0, 150, 400]) {
+			for (const pollMs of pollSteps) {
+				for (const ticksPerSecond of rateSteps) {
+					const opening = seedOpening({ pollMs, latencyMs, ticksPerSecond });
+					const untilMs = opening[2].timeMs + latencyMs;
+					const sim = simulatePolling({ ticks: opening, pollMs, latencyMs, untilMs });
+					const where = `poll ${pollMs} ms, ${ticksPerSecond}/s, latency ${latencyMs} ms`;
+					expect(sim.polls[0].ltp, where).toBeNull();
+					expect(sim.polls[1].ltp, where).toBe(1313.6);
+					expect(
+						sim.fates.map((f) => f.ltp),
+						where,
+					).toEqual([1313.6, 1313.8, 1313.5]);
+					// At the rate the slider states: one mean gap between the opening's ticks.
+					const gapMs = Math.round(1000 / ticksPerSecond);
+					expect(opening[1].timeMs - opening[0].timeMs, where).toBe(gapMs);
+					expect(opening[2].timeMs - opening[1].timeMs, where).toBe(gapMs);
+				}
+			}
+		}
+	});
+
+	it('opens at 0.65 s, 1.65 s and 2.65 s at the page defaults', () => {
+		expect(seedOpening({ pollMs: 1000, latencyMs: 150, ticksPerSecond: 1 })).toEqual([
+			{ timeMs: 650, ltp: 1313.6 },
+			{ timeMs: 1650, ltp: 1313.8 },
+			{ timeMs: 2650, ltp: 1313.5 },
+		]);
+	});
+
+	it('rejects a zero rate', () => {
+		expect(() => seedOpening({ pollMs: 1000, latencyMs: 0, ticksPerSecond: 0 })).toThrow(
+			/ticksPerSecond must be a positive number/,
+		);
+	});
+});
+
 describe('tickSchedule', () => {
-	it('starts from the seed prices and walks on the 0.05 grid', () => {
-		const ticks = tickSchedule({ seed: 39, ticksPerSecond: 2, untilMs: 30_000 });
+	const opening = seedOpening({ pollMs: 1000, latencyMs: 150, ticksPerSecond: 2 });
+
+	it('starts with the opening, then walks on the 0.05 grid at the Poisson rate', () => {
+		const ticks = tickSchedule({ seed: 39, ticksPerSecond: 2, untilMs: 30_000, opening });
+		expect(ticks.slice(0, 3)).toEqual(opening);
 		expect(ticks.slice(0, 3).map((t) => t.ltp)).toEqual([...SEED_PRICES]);
 		for (let i = 1; i < ticks.length; i++) {
 			expect(ticks[i].timeMs).toBeGreaterThan(ticks[i - 1].timeMs);
@@ -141,9 +187,21 @@ describe('tickSchedule', () => {
 	});
 
 	it('is a pure function of its options', () => {
-		const a = tickSchedule({ seed: 7, ticksPerSecond: 1, untilMs: 10_000 });
-		expect(tickSchedule({ seed: 7, ticksPerSecond: 1, untilMs: 10_000 })).toEqual(a);
-		expect(tickSchedule({ seed: 8, ticksPerSecond: 1, untilMs: 10_000 })).not.toEqual(a);
+		const a = tickSchedule({ seed: 7, ticksPerSecond: 1, untilMs: 10_000, opening });
+		expect(tickSchedule({ seed: 7, ticksPerSecond: 1, untilMs: 10_000, opening })).toEqual(a);
+		expect(tickSchedule({ seed: 8, ticksPerSecond: 1, untilMs: 10_000, opening })).not.toEqual(a);
+	});
+
+	it('keeps only the opening ticks inside the horizon', () => {
+		expect(
+			tickSchedule({ seed: 1, ticksPerSecond: 1, untilMs: opening[0].timeMs, opening }),
+		).toEqual(opening.slice(0, 1));
+	});
+
+	it('rejects an unordered opening', () => {
+		expect(() =>
+			tickSchedule({ seed: 1, ticksPerSecond: 1, untilMs: 10, opening: [...opening].reverse() }),
+		).toThrow(/strictly increasing/);
 	});
 });
 

@@ -46,6 +46,52 @@ async function sendUntilClosed(client: Recorded, message: string, max: number): 
 	return sent;
 }
 
+describe('made-up symbols (issue 11 item 1)', () => {
+	it('40 connections × 500 new symbols each: refused per entry, never priced, a healthy client still fed', async () => {
+		fixture = await startStream({ mount: 'site', rateMultiplier: 20 });
+		const healthy = await connect(fixture.url, { localAddress: '127.0.0.9' });
+		healthy.send({ action: 'subscribe', mode: 'ltp', symbols: chapterSymbols.slice(0, 1) });
+		await healthy.next(isTick);
+		const attackers = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				connect(fixture!.url, { localAddress: `127.0.0.${10 + (i % 4)}` }),
+			),
+		);
+		for (const [i, attacker] of attackers.entries()) {
+			for (let round = 0; round < 5; round++) {
+				const symbols = Array.from({ length: 100 }, (_, j) => ({
+					symbol: `FAKE${i}X${round}X${j}`,
+					exchange: 'NSE',
+				}));
+				attacker.send({ action: 'subscribe', mode: 'quote', symbols });
+			}
+		}
+		await Promise.all(
+			attackers.map((attacker) =>
+				attacker.next(
+					() => attacker.frames.filter((f) => f.type === 'subscribe').length === 5,
+					15_000,
+				),
+			),
+		);
+		for (const attacker of attackers) {
+			for (const ack of attacker.frames.filter((f) => f.type === 'subscribe'))
+				expect(ack.status).toBe('error');
+		}
+		// Nothing the attackers named is priced: only the healthy client's one instrument is.
+		expect(fixture.stream.stats().pricedPairs).toBe(1);
+		// The healthy client is fed after every attacking message was answered.
+		const seen = healthy.frames.length;
+		await healthy.next((f) => isTick(f) && healthy.frames.indexOf(f) >= seen);
+		for (const attacker of attackers) attacker.ws.close();
+		await expect.poll(() => fixture!.stream.clientCount(), { timeout: 10_000 }).toBe(1);
+		expect(fixture.stream.stats().pricedPairs).toBe(1);
+		const after = healthy.frames.length;
+		await healthy.next((f) => isTick(f) && healthy.frames.indexOf(f) >= after);
+		healthy.ws.close();
+	});
+});
+
 describe('Host check (DNS rebinding)', () => {
 	it('refuses an upgrade whose Host is not an allowed host, even when Origin matches it', async () => {
 		fixture = await startStream({

@@ -1,71 +1,45 @@
-// <ch-pull-push>: the live pull-vs-push diagram. One simulated market (tickSchedule) drives both
-// lanes; every arrow, dot and counter is read from simulatePolling at the same virtual time, so
-// the drawing and the numbers cannot disagree. Time flows down the lanes: the newest events
-// enter at the "now" line and scroll up. Animation runs on requestAnimationFrame and only while
-// the diagram is on screen and the tab is visible; with prefers-reduced-motion there is no
-// motion, only "Next event". The element exposes its state as data-* for tests:
+// <ch-pull-push>: the live pull-vs-push diagram. It wakes the time-zero panel that
+// PullPushDiagram.astro rendered and animates it: the run, the geometry, what is drawn when and
+// every sentence come from src/lib/pull-push-diagram.ts; every arrow, dot and counter is read
+// from the same simulation at the same market time, so the drawing and the numbers agree.
+// Animation runs on requestAnimationFrame and only while the diagram is on screen and the tab is
+// visible; with prefers-reduced-motion there is no motion, only "Next event". A settings change
+// starts the run again from 0 s (said in the status line and the live region), so nothing the
+// reader watched is rewritten. The element exposes its state as data-* for tests:
 // data-state (playing|paused|ended), data-sim-ms, data-poll-ms, data-tick-rate, data-seed,
-// data-latency-ms.
+// data-latency-ms, data-run (how many runs have started).
+import { formatSeconds, type PollingSim } from '../../lib/polling-sim.ts';
 import {
-	formatSeconds,
-	simulatePolling,
-	tickSchedule,
-	type PollingSim,
-	type PollingSummary,
-	type PriceTick,
-} from '../../lib/polling-sim.ts';
+	DIAGRAM_DEFAULTS,
+	HORIZON_MS,
+	LANE,
+	buildSpecs,
+	clockCaption,
+	describeSummary,
+	eventSentence,
+	formatRate,
+	markerId,
+	pollingReadout,
+	pxPerMs,
+	runDiagram,
+	streamingReadout,
+	windowMs,
+	type DiagramSettings,
+	type LaneKey,
+	type Party,
+	type Spec,
+} from '../../lib/pull-push-diagram.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-/** The simulated run lasts half an hour of market time, then stops. */
-const HORIZON_MS = 30 * 60 * 1000;
-const X_CODE = 60;
-const X_SERVER = 280;
-const NOW_Y = 262;
-const TOP_Y = 50;
-/** Vertical scale: 36 px per second of market time. */
-const PX_PER_MS = 0.036;
-const WINDOW_MS = Math.ceil((NOW_Y - TOP_Y) / PX_PER_MS);
-/** Price labels closer than this (in market time) would overlap; the later one is not labelled. */
-const MIN_LABEL_GAP_MS = Math.ceil(12 / PX_PER_MS);
 /** Longest real-time step one frame may take (a resumed tab must not jump). */
 const MAX_FRAME_MS = 100;
-/** While playing, the polite live region is updated at most this often (real time). */
-const ANNOUNCE_EVERY_MS = 10_000;
-
-type Tone = 'ask' | 'no' | 'price';
-
-interface ArrowSpec {
-	kind: 'arrow';
-	startMs: number;
-	endMs: number;
-	fromX: number;
-	toX: number;
-	tone: Tone;
-	/** Label over the middle of the arrow, if any. */
-	midLabel?: string;
-	/** Label beside your code where the arrow lands, if any. */
-	endLabel?: string;
-}
-
-interface DotSpec {
-	kind: 'dot';
-	startMs: number;
-	endMs: number;
-	label?: string;
-	/** When polling has missed this tick (null: never). */
-	missedMs: number | null;
-}
-
-type Spec = ArrowSpec | DotSpec;
 
 interface Drawn {
 	spec: Spec;
-	node: SVGGElement;
+	node: SVGElement;
 	/** Updates the drawing at time t; returns true when nothing about it changes any more. */
 	update(t: number): boolean;
 }
-
-const yAt = (t: number): number => t * PX_PER_MS;
 
 function svg<K extends keyof SVGElementTagNameMap>(
 	name: K,
@@ -78,222 +52,184 @@ function svg<K extends keyof SVGElementTagNameMap>(
 	return node;
 }
 
-/** Builds the drawing of one spec (created nodes and textContent only). */
-function draw(spec: Spec): Drawn {
-	const node = svg('g', {});
-	if (spec.kind === 'dot') {
-		const y = yAt(spec.startMs);
-		const dot = svg('circle', { class: 'pp-dot', cx: X_SERVER, cy: y, r: 3.5 });
-		node.append(dot);
-		const label = spec.label
-			? svg('text', { class: 'pp-tick', x: X_SERVER + 8, y: y + 4 }, spec.label)
-			: undefined;
-		if (label) node.append(label);
-		let marked = false;
-		return {
-			spec,
-			node,
-			update(t) {
-				if (spec.missedMs === null) return true;
-				if (!marked && t >= spec.missedMs) {
-					marked = true;
-					dot.classList.add('pp-missed');
-					if (label) {
-						label.classList.add('pp-missed');
-						label.textContent = `✕ ${spec.label}`;
-					}
-				}
-				return marked;
-			},
-		};
-	}
-	const y0 = yAt(spec.startMs);
-	const right = spec.toX > spec.fromX;
-	const line = svg('line', {
-		class: `pp-msg pp-${spec.tone}`,
-		x1: spec.fromX,
-		y1: y0,
-		x2: spec.fromX,
-		y2: y0,
-	});
-	const head = svg('path', {
-		class: `pp-head-${spec.tone}`,
-		d: right ? 'M-8 -4 L0 0 L-8 4 Z' : 'M8 -4 L0 0 L8 4 Z',
-	});
-	node.append(line, head);
-	if (spec.midLabel) {
-		node.append(
-			svg(
-				'text',
-				{ class: `pp-label pp-label-${spec.tone}`, x: 170, y: y0 - 5, 'text-anchor': 'middle' },
-				spec.midLabel,
-			),
-		);
-	}
-	let endLabel: SVGTextElement | undefined;
-	if (spec.endLabel) {
-		endLabel = svg(
-			'text',
-			{
-				class: `pp-label pp-label-${spec.tone}`,
-				x: X_CODE - 6,
-				y: yAt(spec.endMs) + 4,
-				'text-anchor': 'end',
-			},
-			spec.endLabel,
-		);
-		endLabel.setAttribute('visibility', 'hidden');
-		node.append(endLabel);
-	}
-	return {
-		spec,
-		node,
-		update(t) {
-			const span = spec.endMs - spec.startMs;
-			const fraction = span <= 0 ? 1 : Math.min(1, Math.max(0, (t - spec.startMs) / span));
-			const x = spec.fromX + (spec.toX - spec.fromX) * fraction;
-			const y = yAt(Math.min(t, spec.endMs));
-			line.setAttribute('x2', x.toFixed(1));
-			line.setAttribute('y2', y.toFixed(1));
-			head.setAttribute('transform', `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
-			const done = fraction >= 1;
-			if (done) endLabel?.removeAttribute('visibility');
-			return done;
-		},
-	};
-}
-
-/** Which ticks get a price label: the first of any that would crowd each other. */
-function labelledTicks(ticks: readonly PriceTick[]): boolean[] {
-	let last = Number.NEGATIVE_INFINITY;
-	return ticks.map((tick) => {
-		if (tick.timeMs - last < MIN_LABEL_GAP_MS) return false;
-		last = tick.timeMs;
-		return true;
-	});
-}
-
-const price = (ltp: number): string => ltp.toFixed(2);
-
-/** The specs of both lanes, each sorted by start time. */
-function buildSpecs(sim: PollingSim): { poll: Spec[]; stream: Spec[] } {
-	const labelled = labelledTicks(sim.ticks);
-	const poll: Spec[] = [];
-	const stream: Spec[] = [];
-	for (const p of sim.polls) {
-		poll.push({
-			kind: 'arrow',
-			startMs: p.sentMs,
-			endMs: p.serverMs,
-			fromX: X_CODE,
-			toX: X_SERVER,
-			tone: 'ask',
-			midLabel: 'update?',
-		});
-		poll.push({
-			kind: 'arrow',
-			startMs: p.serverMs,
-			endMs: p.replyMs,
-			fromX: X_SERVER,
-			toX: X_CODE,
-			tone: p.news ? 'price' : 'no',
-			endLabel: p.ltp === null ? 'no' : price(p.ltp),
-		});
-	}
-	stream.push({
-		kind: 'arrow',
-		startMs: 0,
-		endMs: sim.latencyMs,
-		fromX: X_CODE,
-		toX: X_SERVER,
-		tone: 'ask',
-		midLabel: 'subscribe (once)',
-	});
-	for (const fate of sim.fates) {
-		const label = labelled[fate.index] ? price(fate.ltp) : undefined;
-		poll.push({
-			kind: 'dot',
-			startMs: fate.timeMs,
-			endMs: fate.timeMs,
-			label,
-			missedMs: fate.missed ? fate.supersededMs : null,
-		});
-		stream.push({ kind: 'dot', startMs: fate.timeMs, endMs: fate.timeMs, label, missedMs: null });
-		stream.push({
-			kind: 'arrow',
-			startMs: fate.timeMs,
-			endMs: fate.streamedMs,
-			fromX: X_SERVER,
-			toX: X_CODE,
-			tone: 'price',
-			endLabel: label,
-		});
-	}
-	const byStart = (a: Spec, b: Spec): number => a.startMs - b.startMs;
-	return { poll: poll.sort(byStart), stream: stream.sort(byStart) };
-}
+const xPct = (party: Party): number => (party === 'code' ? LANE.codeXPct : LANE.serverXPct);
 
 /** One lane's drawing: adds specs as their time comes, updates the moving ones, drops old ones. */
 class Lane {
-	readonly svgRoot: SVGSVGElement;
 	private readonly track: SVGGElement;
-	private readonly readout: SVGTextElement;
+	private readonly readout: HTMLElement;
 	private specs: Spec[] = [];
 	private next = 0;
 	private drawn: Drawn[] = [];
 	private moving: Drawn[] = [];
 	private pipe: SVGRectElement | undefined;
+	private pipeFromY = 0;
 	private readoutText = '';
+	private scale = 0.05;
+	private keepMs = 0;
 
-	constructor(svgRoot: SVGSVGElement) {
-		this.svgRoot = svgRoot;
+	constructor(
+		svgRoot: SVGSVGElement,
+		readout: HTMLElement,
+		private readonly markers: (tone: string) => string,
+	) {
 		this.track = svgRoot.querySelector('[data-track]') as SVGGElement;
-		this.readout = svgRoot.querySelector('[data-readout]') as SVGTextElement;
+		this.readout = readout;
+		this.readoutText = readout.textContent ?? '';
 	}
 
-	/** Starts over with new specs, drawing what is visible at time t. */
-	reset(specs: Spec[], t: number, withPipe: boolean, latencyMs: number): void {
+	/** Starts over with new specs at time 0. */
+	reset(specs: Spec[], scale: number, pipeFromMs: number | null): void {
 		this.track.replaceChildren();
 		this.specs = specs;
+		this.scale = scale;
+		this.keepMs = windowMs(scale) + 1000;
+		this.next = 0;
 		this.drawn = [];
 		this.moving = [];
 		this.pipe = undefined;
-		if (withPipe) {
+		if (pipeFromMs !== null) {
+			this.pipeFromY = pipeFromMs * scale;
 			this.pipe = svg('rect', {
 				class: 'pp-pipe',
-				x: X_CODE,
-				y: yAt(latencyMs),
-				width: X_SERVER - X_CODE,
+				x: `${LANE.codeXPct}%`,
+				y: this.pipeFromY,
+				width: `${LANE.serverXPct - LANE.codeXPct}%`,
 				height: 0,
 				rx: 6,
 			});
-			this.pipe.dataset.fromMs = String(latencyMs);
 			this.track.append(this.pipe);
 		}
-		// Skip what has already scrolled out of view.
-		let index = 0;
-		while (index < specs.length && specs[index].endMs < t - WINDOW_MS - 1000) index++;
-		this.next = index;
+	}
+
+	/** Builds the drawing of one spec (created nodes and textContent only). */
+	private draw(spec: Spec): Drawn {
+		const y = (t: number): number => t * this.scale;
+		const inset = LANE.labelInsetPx;
+		if (spec.kind === 'dot') {
+			const dot = svg('circle', {
+				class: 'pp-dot',
+				cx: `${LANE.serverXPct}%`,
+				cy: y(spec.startMs),
+				r: LANE.dotRadiusPx,
+			});
+			return {
+				spec,
+				node: dot,
+				update(t) {
+					if (spec.missedMs === null) return true;
+					if (t < spec.missedMs) return false;
+					dot.classList.add('pp-missed');
+					return true;
+				},
+			};
+		}
+		if (spec.kind === 'label') {
+			const code = spec.column === 'code';
+			const text = svg('text', {
+				class: code ? `ch-msg-label ch-tone-${spec.tone}` : 'pp-tick',
+				x: `${xPct(spec.column)}%`,
+				dx: code ? inset : -inset,
+				// Code column: just above the message landing there; server column: just above the
+				// dot, clear of the message leaving it.
+				y: y(spec.startMs) - 4,
+				'text-anchor': code ? 'start' : 'end',
+			});
+			let shown = -1;
+			return {
+				spec,
+				node: text,
+				update(t) {
+					let index = shown;
+					while (index + 1 < spec.texts.length && spec.texts[index + 1].atMs <= t) index++;
+					if (index !== shown) {
+						shown = index;
+						text.textContent = spec.texts[index].text;
+					}
+					const settled = shown === spec.texts.length - 1;
+					if (spec.missedMs === null) return settled;
+					const missed = settled && t >= spec.missedMs;
+					if (missed) text.classList.add('pp-missed');
+					return missed;
+				},
+			};
+		}
+		const group = svg('g', { class: `ch-tone-${spec.tone}` });
+		const fromX = xPct(spec.from);
+		const toX = xPct(spec.from === 'code' ? 'server' : 'code');
+		const y0 = y(spec.startMs);
+		const line = svg('line', {
+			class: 'ch-msg-line',
+			x1: `${fromX}%`,
+			y1: y0,
+			// A hair towards the far side, so the arrowhead points the right way from the start.
+			x2: `${fromX + Math.sign(toX - fromX) * 0.1}%`,
+			y2: y0,
+			'marker-end': `url(#${this.markers(spec.tone)})`,
+		});
+		group.append(line);
+		if (spec.startLabel) {
+			group.append(
+				svg(
+					'text',
+					{
+						class: 'ch-msg-label',
+						x: `${LANE.codeXPct}%`,
+						dx: inset,
+						y: y0 - 4,
+					},
+					spec.startLabel,
+				),
+			);
+		}
+		let endLabel: SVGTextElement | undefined;
+		if (spec.endLabel) {
+			endLabel = svg(
+				'text',
+				{
+					class: 'ch-msg-label',
+					x: `${LANE.codeXPct}%`,
+					dx: inset,
+					y: y(spec.endMs) - 4,
+					visibility: 'hidden',
+				},
+				spec.endLabel,
+			);
+			group.append(endLabel);
+		}
+		return {
+			spec,
+			node: group,
+			update(t) {
+				const span = spec.endMs - spec.startMs;
+				const fraction = span <= 0 ? 1 : Math.min(1, Math.max(0, (t - spec.startMs) / span));
+				if (fraction <= 0) return false;
+				line.setAttribute('x2', `${(fromX + (toX - fromX) * fraction).toFixed(2)}%`);
+				line.setAttribute('y2', y(spec.startMs + span * fraction).toFixed(1));
+				const done = fraction >= 1;
+				if (done) endLabel?.removeAttribute('visibility');
+				return done;
+			},
+		};
 	}
 
 	render(t: number): void {
-		this.track.setAttribute('transform', `translate(0 ${(NOW_Y - yAt(t)).toFixed(2)})`);
+		this.track.setAttribute('transform', `translate(0 ${(LANE.nowY - t * this.scale).toFixed(2)})`);
 		while (this.next < this.specs.length && this.specs[this.next].startMs <= t) {
-			const item = draw(this.specs[this.next++]);
+			const item = this.draw(this.specs[this.next++]);
 			this.track.append(item.node);
 			this.drawn.push(item);
-			this.moving.push(item);
+			if (!item.update(t)) this.moving.push(item);
 		}
 		if (this.moving.length > 0) this.moving = this.moving.filter((item) => !item.update(t));
-		while (this.drawn.length > 0 && this.drawn[0].spec.endMs < t - WINDOW_MS - 1000) {
+		while (this.drawn.length > 0 && this.drawn[0].spec.endMs < t - this.keepMs) {
 			const old = this.drawn.shift() as Drawn;
 			old.node.remove();
 			const i = this.moving.indexOf(old);
 			if (i >= 0) this.moving.splice(i, 1);
 		}
 		if (this.pipe) {
-			const from = Number(this.pipe.dataset.fromMs);
-			this.pipe.setAttribute('height', Math.max(0, yAt(t) - yAt(from)).toFixed(1));
+			this.pipe.setAttribute('height', Math.max(0, t * this.scale - this.pipeFromY).toFixed(1));
 		}
 	}
 
@@ -305,36 +241,24 @@ class Lane {
 	}
 }
 
-function describeSummary(s: PollingSummary, pollMs: number): string {
-	return (
-		`After ${formatSeconds(s.timeMs)} of market time, polling every ${formatSeconds(pollMs)}: ` +
-		`${s.requestsSent} requests sent, ${s.emptyReplies} empty replies, ${s.ticksMissed} of ${s.ticksHappened} price changes missed, ` +
-		`prices ${formatSeconds(s.averageStalenessMs.polling)} stale on average. ` +
-		`The WebSocket sent 1 request and received ${s.ticksStreamed} prices, 0 s stale.`
-	);
-}
-
 export class ChPullPush extends HTMLElement {
 	private sim!: PollingSim;
-	private ticks: PriceTick[] = [];
-	private tickRate = 2;
-	private pollMs = 1000;
-	private seed = 39;
-	private latencyMs = 150;
+	private settings: DiagramSettings = { ...DIAGRAM_DEFAULTS };
 	private timeMs = 0;
 	private clockMs = 0;
+	private runs = 0;
 	private playing = false;
 	private onScreen = true;
 	private reducedMotion = false;
 	private frame = 0;
 	private lastFrameAt: number | undefined;
-	private lastAnnounceAt = 0;
 	private eventTimes: number[] | undefined;
-	private lanes!: { poll: Lane; stream: Lane };
+	private lanes!: Record<LaneKey, Lane>;
 	private counters = new Map<string, HTMLElement>();
 	private texts = new Map<HTMLElement, string>();
 	private playButton!: HTMLButtonElement;
 	private live!: HTMLElement;
+	private status!: HTMLElement;
 	private clock!: HTMLElement;
 	private pollInput!: HTMLInputElement;
 	private rateInput!: HTMLInputElement;
@@ -355,117 +279,137 @@ export class ChPullPush extends HTMLElement {
 	disconnectedCallback(): void {
 		document.removeEventListener('visibilitychange', this.onVisibility);
 		this.observer?.disconnect();
+		this.observer = undefined;
 		this.stopLoop();
 	}
 
 	private upgrade(): void {
-		this.upgraded = true;
-		const data = this.dataset;
-		this.seed = Number(data.seed ?? 39);
-		this.pollMs = Number(data.pollMs ?? 1000);
-		this.tickRate = Number(data.tickRate ?? 2);
-		this.latencyMs = Number(data.latencyMs ?? 150);
-		this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
-
 		const live = this.querySelector<HTMLElement>('.pp-live');
 		if (!live) return;
-		// The static drawings are hidden already (scripts run); drop them, wake the live panel.
-		this.querySelector('.ch-figure__lanes')?.remove();
+		this.upgraded = true;
+		const data = this.dataset;
+		const number = (value: string | undefined, fallback: number): number =>
+			Number.isFinite(Number(value)) && value !== undefined && value !== ''
+				? Number(value)
+				: fallback;
+		this.settings = {
+			seed: number(data.seed, DIAGRAM_DEFAULTS.seed),
+			pollMs: number(data.pollMs, DIAGRAM_DEFAULTS.pollMs),
+			ticksPerSecond: number(data.tickRate, DIAGRAM_DEFAULTS.ticksPerSecond),
+			latencyMs: number(data.latencyMs, DIAGRAM_DEFAULTS.latencyMs),
+		};
+		const diagramId = data.id ?? 'pull-push';
+		this.reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+		// The static figure stays in the DOM (hidden on screen by the stylesheet): it is what prints.
 		live.inert = false;
 
 		const q = <T extends Element>(selector: string): T => live.querySelector(selector) as T;
 		this.playButton = q('[data-action="play"]');
 		this.live = q('[data-part="live"]');
+		this.status = q('[data-part="status"]');
 		this.clock = q('[data-part="clock"]');
 		this.pollInput = q('[data-input="poll"]');
 		this.rateInput = q('[data-input="rate"]');
 		for (const cell of live.querySelectorAll<HTMLElement>('[data-counter]')) {
 			this.counters.set(cell.dataset.counter as string, cell);
+			this.texts.set(cell, cell.textContent ?? '');
 		}
-		q<HTMLElement>('[data-part="latency"]').textContent = `${this.latencyMs} ms`;
-		this.lanes = {
-			poll: new Lane(q('svg[data-lane="poll"]')),
-			stream: new Lane(q('svg[data-lane="stream"]')),
+		q<HTMLElement>('[data-part="latency"]').textContent = `${this.settings.latencyMs} ms`;
+		const lane = (key: LaneKey): Lane => {
+			const root = q<SVGSVGElement>(`svg[data-lane="${key}"]`);
+			const readout = root.parentElement?.querySelector('[data-readout]') as HTMLElement;
+			return new Lane(root, readout, (tone) =>
+				markerId(diagramId, key, tone as 'ask' | 'no' | 'price'),
+			);
 		};
-		this.pollInput.value = String(this.pollMs / 1000);
-		this.rateInput.value = String(this.tickRate);
+		this.lanes = { poll: lane('poll'), stream: lane('stream') };
+		this.pollInput.value = String(this.settings.pollMs / 1000);
+		this.rateInput.value = String(this.settings.ticksPerSecond);
 		this.showSettings();
 
 		// With reduced motion the stylesheet has already hidden Play and shown the note.
 		this.playButton.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
 		q('[data-action="step"]').addEventListener('click', () => this.step());
-		q('[data-action="restart"]').addEventListener('click', () => this.restart());
-		this.pollInput.addEventListener('input', () => this.changeSettings());
-		this.rateInput.addEventListener('input', () => this.changeSettings());
+		q('[data-action="restart"]').addEventListener('click', () => {
+			this.start();
+			this.say(
+				`Replaying the opening from 0 s. ${describeSummary(this.sim.summaryAt(0), this.settings)}`,
+			);
+		});
+		q('[data-action="summary"]').addEventListener('click', () => this.say(this.summaryText()));
 		for (const input of [this.pollInput, this.rateInput]) {
-			input.addEventListener('change', () => this.announce(this.summaryText()));
+			input.addEventListener('input', () => this.changeSettings());
+			// Said once the reader lets go of the slider, not on every step of a drag.
+			input.addEventListener('change', () =>
+				this.say(
+					`Started again from 0 s: polling every ${formatSeconds(this.settings.pollMs)}, ` +
+						`${formatRate(this.settings.ticksPerSecond)} price changes.`,
+				),
+			);
 		}
 
-		this.rebuild(true);
+		this.start();
 		this.playing = !this.reducedMotion;
-		this.render();
 		this.syncLoop();
 	}
 
-	/** Re-runs the simulation for the current settings, keeping the market time. */
-	private rebuild(newTicks: boolean): void {
-		if (newTicks || this.ticks.length === 0) {
-			this.ticks = tickSchedule({
-				seed: this.seed,
-				ticksPerSecond: this.tickRate,
-				untilMs: HORIZON_MS,
-			});
-		}
-		this.sim = simulatePolling({
-			ticks: this.ticks,
-			pollMs: this.pollMs,
-			latencyMs: this.latencyMs,
-			untilMs: HORIZON_MS,
-		});
+	/** Starts a run from 0 s with the current settings. */
+	private start(): void {
+		this.timeMs = 0;
+		this.clockMs = 0;
+		this.runs += 1;
+		this.sim = runDiagram(this.settings);
 		this.eventTimes = undefined;
-		const specs = buildSpecs(this.sim);
-		this.lanes.poll.reset(specs.poll, this.timeMs, false, this.latencyMs);
-		this.lanes.stream.reset(specs.stream, this.timeMs, true, this.latencyMs);
-		this.dataset.pollMs = String(this.pollMs);
-		this.dataset.tickRate = String(this.tickRate);
-		this.dataset.seed = String(this.seed);
-		this.dataset.latencyMs = String(this.latencyMs);
+		const scale = pxPerMs(this.settings);
+		const specs = buildSpecs(this.sim, scale);
+		this.lanes.poll.reset(specs.poll, scale, null);
+		this.lanes.stream.reset(specs.stream, scale, this.settings.latencyMs);
+		const d = this.dataset;
+		d.pollMs = String(this.settings.pollMs);
+		d.tickRate = String(this.settings.ticksPerSecond);
+		d.seed = String(this.settings.seed);
+		d.latencyMs = String(this.settings.latencyMs);
+		d.run = String(this.runs);
+		this.render();
 	}
 
 	private changeSettings(): void {
 		const pollMs = Math.round(Number(this.pollInput.value) * 1000);
-		const tickRate = Number(this.rateInput.value);
-		if (!(pollMs > 0) || !(tickRate > 0)) return;
-		const newTicks = tickRate !== this.tickRate;
-		this.pollMs = pollMs;
-		this.tickRate = tickRate;
+		const ticksPerSecond = Number(this.rateInput.value);
+		if (!(pollMs > 0) || !(ticksPerSecond > 0)) return;
+		if (pollMs === this.settings.pollMs && ticksPerSecond === this.settings.ticksPerSecond) return;
+		const was = this.timeMs;
+		this.settings = { ...this.settings, pollMs, ticksPerSecond };
 		this.showSettings();
-		this.rebuild(newTicks);
-		this.render();
+		this.start();
+		this.write(
+			this.status,
+			`New setting: started again from 0 s (the last run had reached ${formatSeconds(was)}).`,
+		);
 	}
 
 	private showSettings(): void {
-		const pollOut = this.querySelector('[data-out="poll"]');
-		const rateOut = this.querySelector('[data-out="rate"]');
-		if (pollOut) pollOut.textContent = formatSeconds(this.pollMs);
-		if (rateOut) rateOut.textContent = `${this.tickRate} a second`;
-		this.pollInput.setAttribute('aria-valuetext', `every ${formatSeconds(this.pollMs)}`);
-		this.rateInput.setAttribute('aria-valuetext', `${this.tickRate} price changes a second`);
+		const pollOut = this.querySelector<HTMLElement>('[data-out="poll"]');
+		const rateOut = this.querySelector<HTMLElement>('[data-out="rate"]');
+		if (pollOut) pollOut.textContent = formatSeconds(this.settings.pollMs);
+		if (rateOut) rateOut.textContent = formatRate(this.settings.ticksPerSecond);
+		this.pollInput.setAttribute('aria-valuetext', `every ${formatSeconds(this.settings.pollMs)}`);
+		this.rateInput.setAttribute(
+			'aria-valuetext',
+			`${this.settings.ticksPerSecond} price changes a second`,
+		);
 	}
 
 	private play(): void {
-		if (this.timeMs >= HORIZON_MS) this.restart();
+		if (this.timeMs >= HORIZON_MS) this.start();
 		this.playing = true;
-		this.lastAnnounceAt = performance.now();
 		this.syncLoop();
-		this.render();
 	}
 
 	private pause(): void {
 		this.playing = false;
 		this.syncLoop();
-		this.render();
-		this.announce(`Paused. ${this.summaryText()}`);
+		this.say(`Paused. ${this.summaryText()}`);
 	}
 
 	/** Moves to the next event (a message sent or arriving, a price change) and stops there. */
@@ -487,49 +431,16 @@ export class ChPullPush extends HTMLElement {
 		this.timeMs = times[lo];
 		this.clockMs = this.timeMs;
 		this.render();
-		this.announce(`${this.eventSentence(this.timeMs)} ${this.summaryText()}`);
-	}
-
-	private restart(): void {
-		this.timeMs = 0;
-		this.clockMs = 0;
-		this.rebuild(false);
-		this.render();
-		this.announce('Restarted from the beginning of the market.');
-	}
-
-	/** What happened at exactly time t, in words, for the step-through. */
-	private eventSentence(t: number): string {
-		const parts: string[] = [];
-		for (const p of this.sim.polls) {
-			if (p.sentMs === t) parts.push('Polling: your code asks "update?".');
-			if (p.serverMs === t)
-				parts.push(`Polling: the server answers ${p.ltp === null ? '"no"' : p.ltp.toFixed(2)}.`);
-			if (p.replyMs === t)
-				parts.push(
-					`Polling: the reply ${p.ltp === null ? '"no"' : p.ltp.toFixed(2)} reaches your code.`,
-				);
-			if (p.sentMs > t) break;
-		}
-		for (const f of this.sim.fates) {
-			if (f.timeMs === t)
-				parts.push(
-					`The price changes to ${f.ltp.toFixed(2)}; the server pushes it down the WebSocket.`,
-				);
-			if (f.streamedMs === t && this.latencyMs > 0)
-				parts.push(`WebSocket: ${f.ltp.toFixed(2)} reaches your code.`);
-			if (f.timeMs > t) break;
-		}
-		return parts.join(' ');
+		this.say(`${eventSentence(this.sim, this.timeMs)} ${this.summaryText()}`);
 	}
 
 	private summaryText(): string {
-		return describeSummary(this.sim.summaryAt(this.timeMs), this.pollMs);
+		return describeSummary(this.sim.summaryAt(this.timeMs), this.settings);
 	}
 
-	private announce(text: string): void {
+	/** The polite live region, also shown under the table: only on a reader's action or the end. */
+	private say(text: string): void {
 		this.live.textContent = text;
-		this.lastAnnounceAt = performance.now();
 	}
 
 	/** Runs the frame loop only while playing, on screen and in a visible tab. */
@@ -564,10 +475,9 @@ export class ChPullPush extends HTMLElement {
 		if (this.timeMs >= HORIZON_MS) {
 			this.playing = false;
 			this.syncLoop();
-			this.announce(`The simulated half hour is over. ${this.summaryText()}`);
+			this.say(`The simulated half hour is over. ${this.summaryText()}`);
 			return;
 		}
-		if (now - this.lastAnnounceAt >= ANNOUNCE_EVERY_MS) this.announce(this.summaryText());
 		this.frame = requestAnimationFrame(this.tick);
 	};
 
@@ -584,20 +494,8 @@ export class ChPullPush extends HTMLElement {
 		const s = this.sim.summaryAt(t);
 		this.lanes.poll.render(t);
 		this.lanes.stream.render(t);
-		this.lanes.poll.setReadout(
-			s.pollingLtp === null
-				? 'Your code has no price yet'
-				: `Your code shows ${price(s.pollingLtp)} · ${
-						s.pollingStalenessMs > 0
-							? `${formatSeconds(s.pollingStalenessMs)} out of date`
-							: 'up to date'
-					}`,
-		);
-		this.lanes.stream.setReadout(
-			s.streamingLtp === null
-				? 'Subscribed, waiting for the first tick'
-				: `Your code shows ${price(s.streamingLtp)} · up to date`,
-		);
+		this.lanes.poll.setReadout(pollingReadout(s));
+		this.lanes.stream.setReadout(streamingReadout(s));
 		this.write(this.counters.get('requestsSent'), String(s.requestsSent));
 		this.write(this.counters.get('emptyReplies'), String(s.emptyReplies));
 		this.write(this.counters.get('priceReplies'), String(s.priceReplies));
@@ -608,7 +506,7 @@ export class ChPullPush extends HTMLElement {
 			this.counters.get('streamingStaleness'),
 			formatSeconds(s.averageStalenessMs.streaming),
 		);
-		this.write(this.clock, `After ${(t / 1000).toFixed(1)} s of market time`);
+		this.write(this.clock, clockCaption(t));
 		this.dataset.simMs = String(t);
 	}
 }
