@@ -4,10 +4,11 @@
 // `astro preview` runs no integration hook, which is why `npm start` has its own server.
 import type { AstroIntegration } from 'astro';
 import { AstroError } from 'astro/errors';
+import { STREAM_PATH } from '../src/lib/constants.ts';
 import { createStreamServer, type StreamServer } from './stream-server.ts';
 
 export interface StreamIntegrationOptions {
-	/** Path the page connects to. Default `/stream`. */
+	/** Path the page connects to (astro.config.mjs passes PUBLIC_STREAM_URL's). Default `/stream`. */
 	path?: string;
 	/** Market seed; every server with the same seed serves the same prices. Default 39. */
 	seed?: number;
@@ -17,7 +18,7 @@ export interface StreamIntegrationOptions {
 export default function streamIntegration(
 	options: StreamIntegrationOptions = {},
 ): AstroIntegration {
-	const path = options.path ?? '/stream';
+	const path = options.path ?? STREAM_PATH;
 	if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
 		throw new AstroError(
 			`Invalid \`path\` option for the stream integration: ${JSON.stringify(path)}.`,

@@ -1,45 +1,164 @@
-// `npm start`: serves the built chapter site from dist/ and the mock market stream at /stream on
-// the same origin and port, so the page's live parts connect without any configuration.
+// `npm start` / `npm run serve`: serves the built chapter site from dist/ and the mock market
+// stream on the same origin and port (at PUBLIC_STREAM_URL's path, default /stream), so the
+// page's live parts connect without any configuration. Every setting is read and checked by
+// server/config.ts first; a bad one stops here with one line.
+//
+// Signals: SIGTERM and SIGHUP drain (/readyz turns 503, new stream upgrades get 503, open
+// streams keep running for DRAIN_GRACE_MS, then get 1001 and the process exits); a second
+// SIGTERM/SIGHUP, or SIGINT (Ctrl-C), skips the rest of the grace.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseListenArgs } from './listen-args.ts';
-import { startSiteServer } from './site-server.ts';
+import {
+	allowedHostsFor,
+	ConfigError,
+	loadServeConfig,
+	summarise,
+	type ServeConfig,
+} from './config.ts';
+import { createLogger } from './log.ts';
+import { startMetricsServer, type MetricsServer } from './metrics.ts';
+import { startSiteServer, type SiteServer } from './site-server.ts';
 import { createStreamServer } from './stream-server.ts';
 
-const root = fileURLToPath(new URL('../dist/', import.meta.url));
-if (!existsSync(root)) {
-	console.error('error: dist/ is missing. Run `npm start` (it builds first) or `npm run build`.');
-	process.exit(1);
+function fail(message: string, code: number): never {
+	console.error(`error: ${message}`);
+	process.exit(code);
 }
 
-const listen = parseListenArgs(process.argv.slice(2), process.env, {
-	host: '127.0.0.1',
-	port: 4321,
-	hostVar: 'HOST',
-	portVar: 'PORT',
-});
-const stream = createStreamServer({ mount: 'site' });
-const site = await startSiteServer({
-	root,
-	host: listen.host,
-	port: listen.port,
-	streamPath: '/stream',
-	onStreamUpgrade: stream.handleUpgrade,
-});
-const wsUrl = site.url.replace(/^http/, 'ws') + '/stream';
-console.log(`Chapter site: ${site.url}/`);
-console.log(`Live stream:  ${wsUrl}`);
+let config: ServeConfig;
+try {
+	config = loadServeConfig(process.argv.slice(2), process.env);
+} catch (error) {
+	if (error instanceof ConfigError) fail(error.message, 2);
+	throw error;
+}
 
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-	if (stopping) return;
-	stopping = true;
-	console.log(`\n${signal}: closing the stream (1001) and the site server.`);
-	const timer = setTimeout(() => process.exit(0), 3000);
-	timer.unref();
+// SITE_DIST serves another build folder (relative to the project, or absolute); default dist/.
+const root = resolve(
+	fileURLToPath(new URL('..', import.meta.url)),
+	process.env.SITE_DIST || 'dist',
+);
+if (!existsSync(root)) {
+	fail(`${root} is missing. Run \`npm start\` (it builds first) or \`npm run build\`.`, 1);
+}
+
+const logger = createLogger({ level: config.logLevel, base: { server: 'site' } });
+let site: SiteServer;
+try {
+	site = await startSiteServer({
+		root,
+		host: config.host,
+		port: config.port,
+		streamPath: config.streamPath,
+		// The stream is created just below, once the bound port is known (no event runs between).
+		onStreamUpgrade: (req, socket, head) => stream.handleUpgrade(req, socket, head),
+		logger,
+		trustProxy: config.trustProxy,
+		connectSources: config.publicStreamUrl.startsWith('/')
+			? []
+			: [new URL(config.publicStreamUrl).origin],
+	});
+} catch (error) {
+	const code = (error as NodeJS.ErrnoException).code;
+	const where = `${config.host}:${config.port}`;
+	if (code === 'EADDRINUSE')
+		fail(`cannot listen on ${where}: the port is in use; set PORT or --port to another.`, 1);
+	if (code === 'EACCES')
+		fail(`cannot listen on ${where}: permission denied; use a port above 1023.`, 1);
+	if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+		fail(`cannot listen on ${where}: no such local address; check HOST or --host.`, 1);
+	fail(`cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`, 1);
+}
+
+// The Host header values the stream accepts: the SITE_URL host and the address it listens on.
+const allowedHosts = allowedHostsFor(
+	config.siteUrlGiven ? config.siteUrl : undefined,
+	config.host,
+	Number(new URL(site.url).port),
+);
+const stream = createStreamServer({
+	mount: 'site',
+	allowedOrigins: config.allowedOrigins,
+	allowedHosts,
+	trustProxy: config.trustProxy,
+	logger: logger.child({ server: 'stream' }),
+	metrics: config.metrics,
+});
+
+let metrics: MetricsServer | undefined;
+if (config.metrics && stream.registry) {
+	try {
+		metrics = await startMetricsServer({
+			host: config.metricsHost,
+			port: config.metricsPort,
+			registry: stream.registry,
+		});
+	} catch (error) {
+		await stream.close();
+		await site.close();
+		fail(
+			`cannot serve metrics on ${config.metricsHost}:${config.metricsPort}: ${(error as Error).message}; set METRICS_PORT to a free port.`,
+			1,
+		);
+	}
+}
+
+const wsUrl = site.url.replace(/^http/, 'ws') + config.streamPath;
+logger.info(
+	{
+		url: `${site.url}/`,
+		stream: wsUrl,
+		...summarise(config),
+		allowedHosts: allowedHosts ?? 'any',
+		metrics: metrics?.url ?? false,
+	},
+	`Chapter site: ${site.url}/ · live stream: ${wsUrl}`,
+);
+if (!allowedHosts)
+	logger.warn(
+		'Listening on every interface without SITE_URL: the stream accepts any Host header. Set SITE_URL to the public URL.',
+	);
+
+let draining = false;
+let finishing = false;
+let graceTimer: ReturnType<typeof setTimeout> | undefined;
+
+async function finish(reason: string): Promise<void> {
+	if (finishing) return;
+	finishing = true;
+	if (graceTimer) clearTimeout(graceTimer);
+	logger.info({ reason, clients: stream.clientCount() }, 'closing open streams with 1001');
+	// Whatever happens below, do not outlive the close by more than a few seconds.
+	setTimeout(() => process.exit(0), 5000).unref();
 	await stream.close();
 	await site.close();
+	await metrics?.close();
+	logger.info('stopped');
+	logger.flush?.();
 	process.exit(0);
 }
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+
+function drain(signal: string): void {
+	if (draining) {
+		void finish(`second ${signal}`);
+		return;
+	}
+	draining = true;
+	site.drain();
+	stream.drain();
+	const clients = stream.clientCount();
+	logger.info(
+		{ signal, clients, graceMs: config.drainGraceMs },
+		'draining: /readyz answers 503 and new streams are refused',
+	);
+	if (clients === 0) {
+		void finish(`${signal}, no open streams`);
+		return;
+	}
+	graceTimer = setTimeout(() => void finish(`${signal}, grace over`), config.drainGraceMs);
+}
+
+process.on('SIGTERM', () => drain('SIGTERM'));
+process.on('SIGHUP', () => drain('SIGHUP'));
+process.on('SIGINT', () => void finish('SIGINT'));

@@ -6,15 +6,26 @@ import { request } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { connect, upgradeStatus } from '../support/ws-client.ts';
-import { resolveRequestPath, startSiteServer, type SiteServer } from '../../server/site-server.ts';
+import {
+	negotiateEncoding,
+	resolveRequestPath,
+	startSiteServer,
+	type SiteServer,
+} from '../../server/site-server.ts';
+import { precompress } from '../../server/precompress.ts';
+import { createLogger } from '../../server/log.ts';
 import { createStreamServer, type StreamServer } from '../../server/stream-server.ts';
 
 const SECRET = 'TOP-SECRET-sibling-7f3a9c';
 // Over 512 bytes so the server is willing to gzip it.
 const INDEX = `<!doctype html><title>home</title><p>${'The market pushes prices to you. '.repeat(40)}</p>\n`;
-const A_INDEX = '<!doctype html><title>a</title><p>folder a</p>\n';
+const INLINE_SCRIPT = "document.documentElement.dataset.js = '';";
+const A_INDEX = `<!doctype html><title>a</title><script>${INLINE_SCRIPT}</script><p>folder a</p>\n`;
 const CSS = 'body { color: black; }\n';
 
 let temp: string;
@@ -36,6 +47,8 @@ beforeAll(async () => {
 	// Symlinks inside the root that point at the sibling folder (sharing the root's name prefix).
 	symlinkSync(join(temp, 'site-evil', 'secret.txt'), join(root, 'link.txt'));
 	symlinkSync(join(temp, 'site-evil'), join(root, 'evil-dir'));
+	// What the build's postbuild step does to dist/: .br and .gz beside each text file.
+	await precompress(root);
 	stream = createStreamServer({ mount: 'site' });
 	site = await startSiteServer({
 		root,
@@ -116,6 +129,26 @@ function raw(bytes: string | Buffer, timeoutMs = 5000): Promise<string> {
 	});
 }
 
+/** Writes raw bytes and resolves with the first complete reply (by Content-Length). */
+function firstReply(bytes: string): Promise<string> {
+	return new Promise((resolveReply, reject) => {
+		const socket = netConnect(port, '127.0.0.1');
+		let text = '';
+		socket.on('data', (chunk: Buffer) => {
+			text += chunk.toString('latin1');
+			const split = text.indexOf('\r\n\r\n');
+			const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text);
+			if (split !== -1 && length && text.length - split - 4 >= Number(length[1])) {
+				socket.destroy();
+				resolveReply(text);
+			}
+		});
+		socket.on('error', reject);
+		socket.on('close', () => resolveReply(text));
+		socket.write(bytes);
+	});
+}
+
 /** A raw GET with the path exactly as given, and the status and body of the reply. */
 async function rawGet(
 	path: string,
@@ -178,7 +211,7 @@ describe('serving files', () => {
 		}
 	});
 
-	it('gzips for a client that accepts it, and not for one that does not', async () => {
+	it('sends the precompressed gzip to a client that accepts it, and not to one that does not', async () => {
 		const zipped = await get('/', { headers: { 'Accept-Encoding': 'gzip, deflate' } });
 		expect(zipped.status).toBe(200);
 		expect(zipped.headers['content-encoding']).toBe('gzip');
@@ -310,13 +343,15 @@ describe('WebSocket upgrades', () => {
 		expect(await upgradeStatus(`ws://127.0.0.1:${port}/stream?client=test`)).toBe(101);
 	});
 
-	it('refuses upgrades on any other path with 404', async () => {
+	it('never switches protocols on any other path: it answers as a plain GET would', async () => {
 		for (const path of ['/', '/index.html', '/stream/', '/streams', '/a/stream', '/STREAM']) {
-			expect(await upgradeStatus(`ws://127.0.0.1:${port}${path}`), path).toBe(404);
+			const plain = (await get(path)).status;
+			expect(plain, path).not.toBe(101);
+			expect(await upgradeStatus(`ws://127.0.0.1:${port}${path}`), path).toBe(plain);
 		}
 	});
 
-	it('refuses every upgrade with 404 when no stream handler is given', async () => {
+	it('takes no upgrade when no stream handler is given (the stream path is a missing file)', async () => {
 		const bare = await startSiteServer({ root, host: '127.0.0.1', port: 0 });
 		try {
 			const url = bare.url.replace('http:', 'ws:');
@@ -343,10 +378,9 @@ describe('garbage on the wire', () => {
 		await expectAlive();
 	});
 
-	it('refuses a 100 KB header and keeps serving', async () => {
+	it('refuses a 100 KB header with 431 and keeps serving', async () => {
 		const reply = await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`);
-		// Either a 4xx reply or a closed connection; never the page.
-		if (reply !== '') expect(reply).toMatch(/^HTTP\/1\.1 4\d\d /);
+		expect(reply).toMatch(/^HTTP\/1\.1 431 /);
 		expect(reply).not.toContain('The market pushes');
 		await expectAlive();
 	});
@@ -379,6 +413,260 @@ describe('garbage on the wire', () => {
 			socket.on('error', () => {});
 		});
 		await expectAlive();
+	});
+});
+
+describe('caching and encodings', () => {
+	it('sends an ETag and Last-Modified, and answers a revalidation with 304 and no body', async () => {
+		const first = await get('/style.css');
+		const etag = first.headers.etag as string;
+		expect(etag).toMatch(/^W\/".+"$/);
+		expect(Date.parse(String(first.headers['last-modified']))).not.toBeNaN();
+		const again = await get('/style.css', { headers: { 'If-None-Match': etag } });
+		expect(again.status).toBe(304);
+		expect(again.body.length).toBe(0);
+		expect(again.headers['x-content-type-options']).toBe('nosniff');
+	});
+
+	it('honours q=0: a client that refuses gzip gets the page as it is', async () => {
+		for (const header of [
+			'gzip;q=0',
+			'gzip; q=0, identity',
+			'*;q=0, identity',
+			'br;q=0,gzip;q=0',
+		]) {
+			const reply = await get('/', { headers: { 'Accept-Encoding': header } });
+			expect(reply.headers['content-encoding'], header).toBeUndefined();
+			expect(reply.body.toString(), header).toBe(INDEX);
+		}
+	});
+
+	it('prefers brotli when accepted, and falls back to gzip when brotli is refused', async () => {
+		const br = await get('/', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+		expect(br.headers['content-encoding']).toBe('br');
+		expect(brotliDecompressSync(br.body).toString()).toBe(INDEX);
+		const gz = await get('/', { headers: { 'Accept-Encoding': 'br;q=0, gzip;q=0.5' } });
+		expect(gz.headers['content-encoding']).toBe('gzip');
+		expect(gunzipSync(gz.body).toString()).toBe(INDEX);
+	});
+
+	it('negotiates encodings by q-value', () => {
+		expect(negotiateEncoding(undefined)).toBe('');
+		expect(negotiateEncoding('identity')).toBe('');
+		expect(negotiateEncoding('*')).toBe('br');
+		expect(negotiateEncoding('br;q=0, *')).toBe('gzip');
+		expect(negotiateEncoding('GZIP')).toBe('gzip');
+		expect(negotiateEncoding('gzip;q=0.001')).toBe('gzip');
+		expect(negotiateEncoding('gzip;q=0.000')).toBe('');
+	});
+
+	it('serves a byte range, and the whole file for a range form it does not support', async () => {
+		const part = await get('/style.css', { headers: { Range: 'bytes=0-3' } });
+		expect(part.status).toBe(206);
+		expect(part.body.toString()).toBe(CSS.slice(0, 4));
+		for (const range of ['bytes=-5', 'bytes=9-2', 'bytes=0-1,4-5', 'lines=1-2']) {
+			const whole = await get('/style.css', { headers: { Range: range } });
+			expect(whole.status, range).toBe(200);
+			expect(whole.body.toString(), range).toBe(CSS);
+		}
+	});
+});
+
+describe('content security policy', () => {
+	it("allows the pages' own inline scripts by hash, never 'unsafe-inline' for scripts", async () => {
+		const reply = await get('/a/');
+		const policy = String(reply.headers['content-security-policy']);
+		const hash = createHash('sha256').update(INLINE_SCRIPT).digest('base64');
+		const scriptSrc = policy.split(';').find((d) => d.trim().startsWith('script-src'))!;
+		expect(scriptSrc).toContain(`'sha256-${hash}'`);
+		expect(scriptSrc).not.toContain('unsafe-inline');
+		expect(policy).toContain("object-src 'none'");
+		expect(policy).toContain("frame-ancestors 'self'");
+	});
+
+	it('sends the policy on 404s and refusals too', async () => {
+		for (const path of ['/missing.html', '/%2e%2e/x']) {
+			const reply = await get(path);
+			expect(reply.headers['content-security-policy'], path).toContain("default-src 'self'");
+		}
+	});
+});
+
+describe('other upgrades (h2c, Upgrade: foo) get the page', () => {
+	for (const [name, upgrade] of [
+		[
+			'h2c',
+			'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA',
+		],
+		['foo', 'Connection: Upgrade\r\nUpgrade: foo'],
+		['foo on the stream path', 'Connection: Upgrade\r\nUpgrade: foo'],
+	] as const) {
+		it(`serves ${name} as a plain request`, async () => {
+			const path = name.endsWith('stream path') ? '/stream' : '/';
+			const reply = await firstReply(`GET ${path} HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n\r\n`);
+			if (path === '/') {
+				expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+				expect(reply).toContain('The market pushes');
+			} else expect(reply).toMatch(/^HTTP\/1\.1 404 /);
+		});
+	}
+});
+
+describe('health and drain', () => {
+	it('answers /healthz and /readyz with 200, uncached', async () => {
+		const health = await get('/healthz');
+		expect(health.status).toBe(200);
+		expect(health.body.toString()).toBe('ok');
+		expect(health.headers['cache-control']).toBe('no-store');
+		expect((await get('/readyz')).status).toBe(200);
+	});
+
+	it('while draining: /readyz 503, stream upgrades 503, open streams and pages unaffected', async () => {
+		const own = createStreamServer({ mount: 'site' });
+		const draining = await startSiteServer({
+			root,
+			host: '127.0.0.1',
+			port: 0,
+			onStreamUpgrade: own.handleUpgrade,
+		});
+		const base = draining.url;
+		const wsBase = base.replace('http:', 'ws:');
+		try {
+			const open = await connect(`${wsBase}/stream`);
+			draining.drain();
+			const ready = await fetch(`${base}/readyz`);
+			expect(ready.status).toBe(503);
+			expect(await ready.text()).toBe('draining');
+			expect((await fetch(`${base}/healthz`)).status).toBe(200);
+			expect((await fetch(`${base}/`)).status).toBe(200);
+			expect(await upgradeStatus(`${wsBase}/stream`)).toBe(503);
+			open.send({ action: 'ping' });
+			expect(await open.next((f) => f.type === 'pong')).toBeTruthy();
+			open.ws.close();
+			await open.closed;
+		} finally {
+			await own.close();
+			await draining.close();
+		}
+	});
+});
+
+describe('request logs', () => {
+	it('writes one JSON line per request with method, path, status and time', async () => {
+		const lines: Record<string, unknown>[] = [];
+		const destination = new Writable({
+			write(chunk: Buffer, _encoding, done) {
+				for (const line of chunk.toString().split('\n').filter(Boolean))
+					lines.push(JSON.parse(line));
+				done();
+			},
+		});
+		const logged = await startSiteServer({
+			root,
+			host: '127.0.0.1',
+			port: 0,
+			logger: createLogger({ level: 'info', destination }),
+		});
+		try {
+			await (await fetch(`${logged.url}/style.css`)).text();
+			await (await fetch(`${logged.url}/missing`)).text();
+		} finally {
+			await logged.close();
+		}
+		const requests = lines.filter((line) => line.msg === 'http request');
+		expect(requests.map((r) => [r.method, r.url, r.status])).toEqual([
+			['GET', '/style.css', 200],
+			['GET', '/missing', 404],
+		]);
+		for (const r of requests) expect(typeof r.ms).toBe('number');
+	});
+});
+
+describe('timeouts', () => {
+	let slow: SiteServer;
+	let slowPort: number;
+	beforeAll(async () => {
+		slow = await startSiteServer({
+			root,
+			host: '127.0.0.1',
+			port: 0,
+			timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50, idleMs: 1000 },
+		});
+		slowPort = Number(new URL(slow.url).port);
+	});
+	afterAll(() => slow?.close());
+
+	/** Sends `bytes`, never more, and resolves with what the server sent before it closed. */
+	function stall(bytes: string): Promise<string> {
+		return new Promise((resolveStall) => {
+			const socket = netConnect(slowPort, '127.0.0.1', () => socket.write(bytes));
+			const chunks: Buffer[] = [];
+			socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+			socket.on('error', () => {});
+			socket.on('close', () => resolveStall(Buffer.concat(chunks).toString('latin1')));
+		});
+	}
+
+	it('answers a request whose headers never finish with 408 and closes', async () => {
+		expect(await stall('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ')).toMatch(/^HTTP\/1\.1 408 /);
+	});
+
+	/** Sends a request head, then one body byte every 100 ms; resolves with the reply once closed. */
+	async function trickle(head: string): Promise<string> {
+		const socket = netConnect(slowPort, '127.0.0.1');
+		const chunks: Buffer[] = [];
+		socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+		socket.on('error', () => {});
+		await new Promise((resolveConnect) => socket.once('connect', resolveConnect));
+		socket.write(head);
+		// A byte every 100 ms keeps the connection busy, so no idle timer ends it.
+		const drip = setInterval(() => socket.write('a'), 100);
+		await new Promise((resolveClosed) => socket.once('close', resolveClosed));
+		clearInterval(drip);
+		return Buffer.concat(chunks).toString('latin1');
+	}
+
+	it('answers a POST whose body trickles in with 405 and closes, without waiting for the body', async () => {
+		const reply = await trickle('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+		expect(reply).toMatch(/^HTTP\/1\.1 405 /);
+		expect((await fetch(`${slow.url}/healthz`)).status).toBe(200);
+	});
+
+	it('answers a GET that carries a trickling body and closes, without waiting for the body', async () => {
+		const reply = await trickle('GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+		expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+		expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+	});
+});
+
+describe('pipelined requests that are never read', () => {
+	const openDescriptors = () => readdirSync('/proc/self/fd').length;
+
+	it('cost a bounded number of descriptors and little memory, all released when the client goes', async () => {
+		const path = '/';
+		const baseline = openDescriptors();
+		const rssBefore = process.memoryUsage().rss;
+		const socket = netConnect(port, '127.0.0.1');
+		socket.pause(); // never read a reply
+		socket.on('error', () => {});
+		await new Promise((resolveConnect) => socket.once('connect', resolveConnect));
+		const closedByServer = new Promise<void>((resolveClosed) =>
+			socket.once('close', () => resolveClosed()),
+		);
+		const request = `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n`;
+		for (let i = 0; i < 3000; i++) socket.write(request);
+		// Either the server closes the connection or it has handled everything that was sent; an
+		// ordinary request on another connection goes through once those are dealt with.
+		await Promise.race([closedByServer, new Promise((r) => site.server.once('request', r))]);
+		await expectAlive();
+		const during = openDescriptors();
+		const grown = (process.memoryUsage().rss - rssBefore) / 1e6;
+		socket.destroy();
+		await closedByServer;
+		await expectAlive();
+		expect(during - baseline, 'descriptors held while the client does not read').toBeLessThan(10);
+		expect(grown, 'MB of memory').toBeLessThan(60);
+		expect(openDescriptors() - baseline, 'descriptors left after the client went').toBeLessThan(3);
 	});
 });
 

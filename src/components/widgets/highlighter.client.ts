@@ -3,7 +3,7 @@
 // the same two themes the build uses. Loaded by the builder on the reader's first interaction,
 // never before. Output is DOM built with textContent, never HTML strings: the editor's text is
 // the reader's, and nothing the reader types is parsed as markup.
-import { codeToTokens, createShikiInternal, type ThemedToken } from 'shiki/core';
+import { codeToTokens, createShikiPrimitiveAsync, type ThemedToken } from 'shiki/core';
 import { createJavaScriptRawEngine } from 'shiki/engine/javascript';
 import json from '@shikijs/langs-precompiled/json';
 import python from '@shikijs/langs-precompiled/python';
@@ -17,18 +17,18 @@ export type HighlightInto = (code: HTMLElement, text: string, lang: HighlightLan
 
 /**
  * Creates the highlighter (once per page) and returns the function that paints with it. The
- * internal core plus the token function, not createHighlighterCore: that one also carries the
+ * primitive core plus the token function, not createHighlighterCore: that one also carries the
  * HTML serialiser (hast), some 14 KB gzip this page never uses since it builds DOM itself.
  */
 export async function loadHighlighter(): Promise<HighlightInto> {
-	const internal = await createShikiInternal({
+	const primitive = await createShikiPrimitiveAsync({
 		themes: [githubLight, githubDark],
 		langs: [json, python],
 		engine: createJavaScriptRawEngine(),
 	});
 	return (code, text, lang) =>
 		paint(
-			codeToTokens(internal, text, {
+			codeToTokens(primitive, text, {
 				lang,
 				themes: { light: 'github-light', dark: 'github-dark' },
 				defaultColor: false,
