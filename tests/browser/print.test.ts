@@ -108,9 +108,9 @@ describe.skipIf(!browserAvailable)('the chapter in print, and its theme', () => 
 
 		// EX 1 and on_tick as listings.
 		await expect(page.locator('figure.ch-listing pre').first().isVisible()).resolves.toBe(true);
-		await expect(page.locator('pre', { hasText: 'def on_tick(tick):' }).isVisible()).resolves.toBe(
-			true,
-		);
+		await expect(
+			page.locator('pre', { hasText: 'def on_tick(tick):' }).first().isVisible(),
+		).resolves.toBe(true);
 
 		// The stream: its title and a one-line note; no table, log or console.
 		const stream = page.locator('ch-tick-stream');
@@ -184,7 +184,7 @@ describe.skipIf(!browserAvailable)('the chapter in print, and its theme', () => 
 				MediaQueryList.prototype.addEventListener = function (
 					this: MediaQueryList,
 					type: string,
-					listener: EventListenerOrEventListenerObject | null,
+					listener: EventListenerOrEventListenerObject,
 					options?: boolean | AddEventListenerOptions,
 				) {
 					if (type === 'change') live.add(listener);
@@ -193,7 +193,7 @@ describe.skipIf(!browserAvailable)('the chapter in print, and its theme', () => 
 				MediaQueryList.prototype.removeEventListener = function (
 					this: MediaQueryList,
 					type: string,
-					listener: EventListenerOrEventListenerObject | null,
+					listener: EventListenerOrEventListenerObject,
 					options?: boolean | EventListenerOptions,
 				) {
 					if (type === 'change') live.delete(listener);
