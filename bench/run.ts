@@ -1,6 +1,6 @@
 // `npm run bench`: every figure the project measures, in one table, also written to
 // bench/RESULTS.md. Each section names the command that produced it and the machine it ran on.
-//   --skip build,weight,lighthouse,stream,render-real,render,diagram   leave sections out
+//   --skip build,weight,lighthouse,stream,stream-attacks,render-real,render,diagram   leave sections out
 //   --stream-clients 100,1000,2000   passed to the stream benchmark
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -214,6 +214,11 @@ await subBench(
 );
 await subBench('render', 'Tick rendering in the page (~50 ticks/s)', 'bench/render.bench.ts');
 await subBench('diagram', 'Pull-vs-push diagram frame rate', 'bench/diagram.bench.ts');
+await subBench(
+	'stream-attacks',
+	'Stream server under hostile clients (RSS, descriptors, a healthy reader’s latency)',
+	'bench/stream-attacks.bench.ts',
+);
 // The load test last: its thousands of clients leave the two cores busy for a while after.
 await subBench(
 	'stream',

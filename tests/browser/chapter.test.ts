@@ -294,6 +294,7 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 		const jumpToListing = (): Promise<void> =>
 			page
 				.locator('figure.ch-listing')
+				.first()
 				.evaluate((el) => el.scrollIntoView({ block: 'start', behavior: 'instant' }));
 		await jumpToListing();
 		await frames(page, 5);
@@ -527,11 +528,11 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 				true,
 			);
 		}
-		const code = page.locator('figure.ch-listing pre.astro-code');
+		const code = page.locator('figure.ch-listing pre.astro-code').first();
 		await expect(code.isVisible()).resolves.toBe(true);
 		expect(await code.innerText()).toBe(LISTING.replace(/\n$/, ''));
 		// The copy button needs JavaScript, so it is not offered.
-		await expect(page.locator('figure.ch-listing button').isVisible()).resolves.toBe(false);
+		await expect(page.locator('figure.ch-listing button').first().isVisible()).resolves.toBe(false);
 		for (const aside of ASIDES) {
 			const region = page.getByRole('complementary', { name: aside.label });
 			await expect(region.isVisible()).resolves.toBe(true);
@@ -652,7 +653,9 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 				true,
 			);
 		}
-		await expect(page.locator('figure.ch-listing pre.astro-code').isVisible()).resolves.toBe(true);
+		await expect(
+			page.locator('figure.ch-listing pre.astro-code').first().isVisible(),
+		).resolves.toBe(true);
 		const colours = await page.evaluate(() => {
 			const style = getComputedStyle(document.body);
 			return { background: style.backgroundColor, color: style.color };
