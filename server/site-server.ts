@@ -212,7 +212,8 @@ export function contentSecurityPolicy(
 	const { scripts, styles } = inlineHashes(root);
 	return [
 		"default-src 'self'",
-		`script-src 'self' ${scripts.join(' ')}`.trim(),
+		// 'wasm-unsafe-eval' lets site search (Pagefind) compile its WebAssembly; it allows no JS eval.
+		`script-src 'self' 'wasm-unsafe-eval' ${scripts.join(' ')}`.trim(),
 		`style-src 'self' ${styles.join(' ')}`.trim(),
 		"style-src-attr 'unsafe-inline'",
 		"img-src 'self' data:",

@@ -113,7 +113,8 @@ export function describeValue(value: unknown): string {
 	if (Array.isArray(value))
 		return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
 	if (typeof value === 'object') return 'a map';
-	if (typeof value === 'string') return JSON.stringify(value) + ' (text)';
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value) + ' (text)';
 	return JSON.stringify(value);
 }
 

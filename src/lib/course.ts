@@ -89,6 +89,12 @@ export function courseProblems(entries: readonly CourseEntry[]): ChapterProblem[
 	return problems;
 }
 
+/**
+ * True under `astro dev`, false in `astro build`. Vite's mode, not `import.meta.env.DEV`: DEV
+ * follows NODE_ENV, which a test runner sets to `test` for the builds it starts.
+ */
+export const DEV_SERVER: boolean = import.meta.env.MODE === 'development';
+
 /** The chapters a build lists, in course order: drafts only under `astro dev`. */
 export function listedChapters<T extends { data: ChapterFrontmatter }>(
 	entries: readonly T[],

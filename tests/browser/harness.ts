@@ -40,11 +40,14 @@ export interface SiteUnderTest {
 	close(): Promise<void>;
 }
 
-/** Serves dist/ with the stream on /stream on 127.0.0.1 and a free port, as `npm start` does. */
-export async function startSite(): Promise<SiteUnderTest> {
+/**
+ * Serves dist/ (or another build folder, e.g. the fixture course's) with the stream on /stream
+ * on 127.0.0.1 and a free port, as `npm start` does.
+ */
+export async function startSite(root: string = DIST): Promise<SiteUnderTest> {
 	const stream = createStreamServer({ mount: 'site' });
 	const site = await startSiteServer({
-		root: DIST,
+		root,
 		host: '127.0.0.1',
 		port: 0,
 		onStreamUpgrade: stream.handleUpgrade,

@@ -1,7 +1,7 @@
 // The byte budgets of issue #6, checked on every `npm test` because bytes are deterministic.
 // Timings (Lighthouse, frame rates) are reported by `npm run bench`, never asserted here.
 import { describe, expect, it } from 'vitest';
-import { listPages, weighPage } from '../../bench/lib/page-weight.ts';
+import { listPages, weighPage } from '../support/page-weight.ts';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DIST, distAvailable } from './dist.ts';
@@ -25,6 +25,8 @@ const BUDGET = {
 	jsBeforeInteraction: 6_000,
 	jsTotal: 80_000,
 	css: 12_000,
+	/** Search: its code and Pagefind's API, fetched only when the reader opens it. */
+	jsSearch: 20_000,
 };
 
 describe.skipIf(!distAvailable)('byte budgets of every built page', () => {
@@ -39,7 +41,7 @@ describe.skipIf(!distAvailable)('byte budgets of every built page', () => {
 		const counted = new Set(
 			pages.flatMap((page) => {
 				const weight = weighPage(DIST, page);
-				return [...weight.initialFiles, ...weight.lazyFiles];
+				return [...weight.initialFiles, ...weight.lazyFiles, ...weight.searchFiles];
 			}),
 		);
 		const emitted = allJsFiles(DIST);
@@ -56,6 +58,13 @@ describe.skipIf(!distAvailable)('byte budgets of every built page', () => {
 
 			it(`ships at most ${BUDGET.jsTotal} B of gzipped JS in all, lazy chunks included`, () => {
 				expect(weight.jsAll.gzip).toBeLessThanOrEqual(BUDGET.jsTotal);
+			});
+
+			it(`loads search's ${BUDGET.jsSearch} B of gzipped JS at most, and only when it is opened`, () => {
+				expect(weight.jsSearch.gzip).toBeLessThanOrEqual(BUDGET.jsSearch);
+				// None of it before interaction or with the widgets.
+				const early = new Set([...weight.initialFiles, ...weight.lazyFiles]);
+				expect(weight.searchFiles.filter((file) => early.has(file))).toEqual([]);
 			});
 
 			it(`links at most ${BUDGET.css} B of gzipped CSS`, () => {
