@@ -9,7 +9,7 @@
 // Chromium at the same viewport and throttle, and prints each run and the diagram/floor ratios.
 // A run counts requestAnimationFrame callbacks (fps), frames over 20 ms and over 33 ms, long
 // tasks (> 50 ms) and main-thread busy time (CDP Performance.getMetrics TaskDuration).
-//   node bench/diagram.bench.ts [--seconds 5] [--reps 2] [--json out.json]
+//   node bench/diagram.bench.ts [--seconds 5] [--reps 2] [--only busiest] [--json out.json]
 // Serves the build in SITE_DIST (default dist/); run `npx astro build` first.
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -40,6 +40,8 @@ const valueOf = (flag: string): string | undefined => {
 const seconds = Number(valueOf('--seconds') ?? 5);
 const reps = Math.max(2, Number(valueOf('--reps') ?? 2));
 const jsonPath = valueOf('--json');
+/** Only the scenarios whose name contains this (e.g. `--only busiest`). */
+const only = valueOf('--only') ?? '';
 
 interface Scenario {
 	name: string;
@@ -84,6 +86,7 @@ function floorHtml(settings: DiagramSettings): string {
 	const script = `
 const NS = 'http://www.w3.org/2000/svg';
 const { specs, scale, keepMs, lane: L } = ${JSON.stringify(config)};
+specs.latencyMs = ${settings.latencyMs};
 const el = (name, attrs, text) => {
 	const node = document.createElementNS(NS, name);
 	for (const k in attrs) node.setAttribute(k, attrs[k]);
@@ -95,6 +98,10 @@ function drawLane(key) {
 	const track = document.querySelector('svg[data-lane="' + key + '"] [data-track]');
 	const list = specs[key];
 	let next = 0, drawn = [], moving = [];
+	// The stream lane's open connection, growing from the subscription down to now.
+	const pipeFromY = specs.latencyMs * scale;
+	const pipe = key === 'stream' ? el('rect', { class: 'pipe', x: L.codeXPct + '%', y: pipeFromY, width: (L.serverXPct - L.codeXPct) + '%', height: 0, rx: 6 }) : null;
+	if (pipe) track.append(pipe);
 	const make = (s) => {
 		if (s.kind === 'dot') {
 			const dot = el('circle', { class: 'dot', cx: L.serverXPct + '%', cy: s.startMs * scale, r: L.dotRadiusPx });
@@ -138,6 +145,7 @@ function drawLane(key) {
 		}
 		moving = moving.filter((update) => !update(t));
 		while (drawn.length && drawn[0].s.endMs < t - keepMs) drawn.shift().node.remove();
+		if (pipe) pipe.setAttribute('height', Math.max(0, t * scale - pipeFromY).toFixed(1));
 	};
 }
 const lanes = [drawLane('poll'), drawLane('stream')];
@@ -159,6 +167,7 @@ svg { display: block; width: 100%; height: ${LANE.heightPx}px; border: 1px solid
 line.ask { stroke: #0b57d0; stroke-width: 2; } line.no { stroke: #5f6368; stroke-width: 2; } line.price { stroke: #137333; stroke-width: 2; }
 path.ask, text.ask { fill: #0b57d0; } path.no, text.no { fill: #5f6368; } path.price, text.price { fill: #137333; }
 text { font-size: 12px; font-family: monospace; paint-order: stroke; stroke: #f5f6f8; stroke-width: 3px; }
+.pipe { fill: #dff3e6; stroke: #137333; stroke-opacity: 0.6; }
 .dot { fill: #1f2328; } .dot.missed { fill: #b3261e; } text.tick { fill: #1f2328; }
 </style></head><body><div class="lanes">${lane('poll')}${lane('stream')}</div><script>${script}</script></body></html>`;
 }
@@ -171,6 +180,9 @@ interface Run {
 	maxMs: number;
 	longTasks: number;
 	busyMsPerS: number;
+	scriptMsPerS: number;
+	layoutMsPerS: number;
+	styleMsPerS: number;
 	marketS: number;
 }
 
@@ -209,11 +221,14 @@ async function measure(
 	);
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
 	await cdp.send('Performance.enable');
-	const metric = async (name: string): Promise<number> =>
-		(await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0;
+	const NAMES = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
+	const metrics = async (): Promise<number[]> => {
+		const all = (await cdp.send('Performance.getMetrics')).metrics;
+		return NAMES.map((name) => all.find((m) => m.name === name)?.value ?? 0);
+	};
 	const simAt = async (): Promise<number> =>
 		Number(await page.locator(simHost).first().getAttribute('data-sim-ms'));
-	const taskBefore = await metric('TaskDuration');
+	const before = await metrics();
 	const simBefore = await simAt();
 	const result = await page.evaluate((ms) => {
 		return new Promise<{ intervals: number[]; longTasks: number; wallMs: number }>((resolve) => {
@@ -236,7 +251,7 @@ async function measure(
 			requestAnimationFrame(frame);
 		});
 	}, seconds * 1000);
-	const taskAfter = await metric('TaskDuration');
+	const after = await metrics();
 	const simAfter = await simAt();
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 	await context.close();
@@ -249,7 +264,10 @@ async function measure(
 		p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0,
 		maxMs: sorted[sorted.length - 1] ?? 0,
 		longTasks: result.longTasks,
-		busyMsPerS: ((taskAfter - taskBefore) * 1000) / wallSeconds,
+		busyMsPerS: ((after[0] - before[0]) * 1000) / wallSeconds,
+		scriptMsPerS: ((after[1] - before[1]) * 1000) / wallSeconds,
+		layoutMsPerS: ((after[2] - before[2]) * 1000) / wallSeconds,
+		styleMsPerS: ((after[3] - before[3]) * 1000) / wallSeconds,
 		marketS: (simAfter - simBefore) / 1000,
 	};
 }
@@ -277,7 +295,7 @@ const median = (values: number[]): number => {
 	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 try {
-	for (const scenario of SCENARIOS) {
+	for (const scenario of SCENARIOS.filter((s) => s.name.includes(only))) {
 		const runs: Record<'floor' | 'diagram', Run[]> = { floor: [], diagram: [] };
 		for (let rep = 1; rep <= reps; rep++) {
 			for (const kind of ['floor', 'diagram'] as const) {
@@ -297,6 +315,9 @@ try {
 					'max frame ms': Number(run.maxMs.toFixed(1)),
 					'long tasks': run.longTasks,
 					'main thread busy ms/s': Math.round(run.busyMsPerS),
+					'script ms/s': Math.round(run.scriptMsPerS),
+					'layout ms/s': Math.round(run.layoutMsPerS),
+					'style ms/s': Math.round(run.styleMsPerS),
 					'market s advanced': Number(run.marketS.toFixed(2)),
 					loadavg: loadBefore,
 				});
