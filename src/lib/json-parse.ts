@@ -2,7 +2,8 @@
 // error is (line, column, offset) in words a beginner can act on, naming the usual slips (a
 // trailing comma, single quotes, comments, Python's True/False/None), and (2) keeps each
 // number's source text, so the Python views can tell 1 (int) from 1.0 (float) as json.loads does.
-// Ships to the browser: no DOM, no Node APIs.
+// Ships to the browser: no DOM, no Node APIs. Over 400 lines because it is a whole recursive-descent
+// parser with a sentence for each way a beginner's JSON goes wrong; the parts cannot stand alone.
 
 /** A parsed JSON value that remembers what Python would make of it. */
 export type JsonNode =
@@ -14,6 +15,14 @@ export type JsonNode =
 	| { type: 'array'; items: JsonNode[] }
 	/** Keys in first-seen order; a repeated key keeps its first place and its last value (as dict does). */
 	| { type: 'object'; entries: Array<[string, JsonNode]> };
+
+/** A parsed JSON object (JSON.parse's view: no arrays, no null). */
+export type JsonObject = Record<string, unknown>;
+
+/** True for a JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is JsonObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export interface JsonSyntaxError {
 	/** The full sentence: `Line 4, column 18: expected ',' or '}' after a property value`. */

@@ -4,8 +4,11 @@
 // typed request, or issues that name the JSON path (texts in protocol-errors.ts). The server,
 // the page's in-page stream and the subscribe-message builder all judge a message here, so
 // valid in the builder means accepted by the server. Frames the server sends: server-frames.ts.
-// Ships to the browser.
+// Ships to the browser. Longer than 400 lines because OpenAlgo's message shapes are many (two list
+// keys, a single-symbol form, per-entry modes, depth aliases): each action's validator is short,
+// and they share the entry reader, so splitting them would only scatter one set of rules.
 import { MAX_SYMBOLS_PER_CONNECTION } from './constants.ts';
+import { isJsonObject, type JsonObject } from './json-parse.ts';
 import { exchangesListing, findInstrument, isKnownExchange, suggestSymbol } from './instruments.ts';
 import { protocolIssue, shown, type ProtocolIssue } from './protocol-errors.ts';
 import { pythonStr, pythonStrRepr, pythonTypeName } from './py-render.ts';
@@ -86,21 +89,15 @@ export interface ValidateOptions {
 	maxSymbols?: number;
 }
 
-type JsonObject = Record<string, unknown>;
-
 const SYMBOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9&._-]{0,39}$/;
 const EXCHANGE_PATTERN = /^[A-Z][A-Z0-9_]{1,19}$/;
-
-function isObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Python truthiness of a JSON value: None, False, 0, "", [] and {} are false (the server's `or`). */
 function truthy(value: unknown): boolean {
 	if (value === undefined || value === null || value === false || value === 0 || value === '')
 		return false;
 	if (Array.isArray(value)) return value.length > 0;
-	if (isObject(value)) return Object.keys(value).length > 0;
+	if (isJsonObject(value)) return Object.keys(value).length > 0;
 	return true;
 }
 
@@ -122,7 +119,7 @@ function firstNonFiniteNumber(value: unknown): string | undefined {
 			if (!Number.isFinite(item)) return path;
 		} else if (Array.isArray(item)) {
 			for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], childPath(path, i)]);
-		} else if (isObject(item)) {
+		} else if (isJsonObject(item)) {
 			const entries = Object.entries(item);
 			for (let i = entries.length - 1; i >= 0; i--)
 				stack.push([entries[i]![1], childPath(path, entries[i]![0])]);
@@ -286,7 +283,7 @@ function readInstruments(
 		}
 		list.forEach((entry, index) => {
 			const path = childPath(listKey, index);
-			if (!isObject(entry)) {
+			if (!isJsonObject(entry)) {
 				result.issues.push(
 					protocolIssue('entryNotObject', path, { list: listKey, path, got: shown(entry) }),
 				);
@@ -527,7 +524,7 @@ export function invalidActionIssue(message: JsonObject, verb: unknown): Protocol
  * whole; a subscribe entry naming an unknown symbol or exchange is refused alone (`refused`).
  */
 export function validateClientMessage(value: unknown, options: ValidateOptions = {}): ParseResult {
-	if (!isObject(value)) {
+	if (!isJsonObject(value)) {
 		const got = Array.isArray(value) ? 'a list' : shown(value);
 		return { ok: false, issues: [protocolIssue('notAnObject', '', { got })] };
 	}

@@ -4,7 +4,7 @@
 // on_tick prints, and the repr() texts OpenAlgo's error messages quote.
 // Works on JsonNode (src/lib/json-parse.ts: parseJson, or valueToNode for a plain value) so ints
 // and floats stay apart as in Python.
-import type { JsonNode } from './json-parse.ts';
+import { isJsonObject, type JsonNode } from './json-parse.ts';
 
 /** Line width the dict literal keeps to, as black does. */
 export const PYTHON_LINE_WIDTH = 88;
@@ -236,10 +236,6 @@ export function toPythonProgram(value: JsonNode, name = 'subscribe'): string {
 // repr() of plain JSON values (already parsed, so ints and floats are told apart by value), as
 // OpenAlgo's error texts quote them: `Invalid mode 'foo'`, `Invalid action: None`.
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Python's repr of a str: single quotes unless the text holds one and no double quote. */
 export function pythonStrRepr(text: string): string {
 	const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
@@ -261,7 +257,7 @@ export function pythonRepr(value: unknown): string {
 	if (typeof value === 'number')
 		return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
 	if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-	if (isPlainObject(value)) {
+	if (isJsonObject(value)) {
 		return `{${Object.entries(value)
 			.map(([key, item]) => `${pythonStrRepr(key)}: ${pythonRepr(item)}`)
 			.join(', ')}}`;

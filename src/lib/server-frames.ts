@@ -1,7 +1,9 @@
 // The frames the server sends (protocol spec §3-§10), keys in the real server's order: their
 // types, one builder per frame, and `parseServerFrame`, which checks a received frame's shape
 // field by field before the page trusts it. The sender to protocol.ts's receiver, as ws splits
-// sender.js from receiver.js. Ships to the browser.
+// sender.js from receiver.js. Ships to the browser. Over 400 lines only because each frame is
+// written three times on purpose: its type, its builder, and the shape its reader checks.
+import { isJsonObject } from './json-parse.ts';
 import {
 	protocolIssue,
 	type IssueParams,
@@ -291,11 +293,6 @@ export function protocolErrorFrame<K extends ProtocolErrorId>(
 // Reading frames back (the page's client). Every field the types declare is checked; unknown
 // extra fields are allowed, as a newer server may send more.
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number =>
 	typeof value === 'number' && Number.isFinite(value);
@@ -315,13 +312,13 @@ const listOf =
 const recordOf =
 	(check: (value: unknown) => boolean) =>
 	(value: unknown): boolean =>
-		isObject(value) && Object.values(value).every(check);
+		isJsonObject(value) && Object.values(value).every(check);
 
 type Shape = Readonly<Record<string, (value: unknown) => boolean>>;
 const shaped =
 	(shape: Shape) =>
 	(value: unknown): boolean =>
-		isObject(value) && Object.entries(shape).every(([key, check]) => check(value[key]));
+		isJsonObject(value) && Object.entries(shape).every(([key, check]) => check(value[key]));
 
 const isDepthLevel = shaped({ price: isNumber, quantity: isNumber, orders: isNumber });
 const isMarketDataPayload = shaped({
@@ -421,7 +418,7 @@ export function parseServerFrame(text: string): ServerFrame | undefined {
 	} catch {
 		return undefined;
 	}
-	if (!isObject(value)) return undefined;
+	if (!isJsonObject(value)) return undefined;
 	// OpenAlgo's error frames carry no `type` (spec §3).
 	if (value.type === undefined)
 		return isErrorFrame(value) ? (value as unknown as ErrorFrame) : undefined;

@@ -2,7 +2,7 @@
 // stands for, checking the editor's text (syntax by json-parse, the protocol by
 // validateClientMessage) into errors an editor can show, and the `?msg=` link that shares a
 // message. Pure: the widget wires DOM events to these functions.
-import { locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
+import { isJsonObject, locate, parseJson, valueToNode, type JsonNode } from './json-parse.ts';
 import { CHAPTER_INSTRUMENTS, EXCHANGES, instrumentKey } from './instruments.ts';
 import { MAX_PAYLOAD_BYTES } from './constants.ts';
 import { protocolIssue, type ProtocolErrorCode, type ProtocolIssue } from './protocol-errors.ts';
@@ -71,10 +71,6 @@ export function stateToText(state: BuilderState): string {
 	return jsonDumps(valueToNode(stateToMessage(state)), { indent: 2, ensureAscii: false });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The form state closest to a message, and whether the form shows it exactly (same compact
  * JSON). Undefined when the form cannot show it at all (another action, no symbols list).
@@ -82,7 +78,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function messageToState(
 	value: unknown,
 ): { state: BuilderState; exact: boolean } | undefined {
-	if (!isRecord(value)) return undefined;
+	if (!isJsonObject(value)) return undefined;
 	const action = value.action;
 	if (action !== 'subscribe' && action !== 'unsubscribe') return undefined;
 	const modeWord = typeof value.mode === 'string' ? value.mode.trim().toLowerCase() : value.mode;
@@ -100,7 +96,11 @@ export function messageToState(
 	else return undefined;
 	const symbols: BuilderSymbol[] = [];
 	for (const entry of entries) {
-		if (!isRecord(entry) || typeof entry.symbol !== 'string' || typeof entry.exchange !== 'string')
+		if (
+			!isJsonObject(entry) ||
+			typeof entry.symbol !== 'string' ||
+			typeof entry.exchange !== 'string'
+		)
 			return undefined;
 		symbols.push({ symbol: entry.symbol, exchange: entry.exchange });
 	}
