@@ -37,6 +37,10 @@ export default defineConfig({
 		// The page reads its stream's address as import.meta.env.PUBLIC_STREAM_URL, always set.
 		define: { 'import.meta.env.PUBLIC_STREAM_URL': JSON.stringify(build.publicStreamUrl) },
 	},
+	// Writes .astro/collections/*.schema.json (from the chapter schema's describe() texts) and
+	// the file manifest the Astro editor extension uses for front-matter completion and help
+	// (.vscode/settings.json turns it on).
+	experimental: { contentIntellisense: true },
 	markdown: {
 		shikiConfig: {
 			themes: { light: 'github-light', dark: 'github-dark' },
