@@ -467,8 +467,12 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 					? '408 Request Timeout'
 					: '400 Bad Request';
 		logger.info({ code: error.code, status: Number(status.slice(0, 3)) }, 'bad request');
+		// Answer, then close for good once the answer is written: ending only our side would leave
+		// the connection open for as long as the client keeps sending (HTTP sockets are half-open).
 		if (socket.writable && !(socket as Socket & { _httpMessage?: unknown })._httpMessage) {
-			socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+			socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+				socket.destroy(),
+			);
 		} else socket.destroy();
 	});
 
