@@ -60,6 +60,8 @@ export async function startSite(options: StartSiteOptions = {}): Promise<SiteUnd
 		host: '127.0.0.1',
 		port: options.port ?? 0,
 		onStreamUpgrade: stream.handleUpgrade,
+		// Some tests point the page at a stream on another loopback port (another origin).
+		connectSources: ['ws://127.0.0.1:*'],
 	});
 	return {
 		site,
