@@ -28,13 +28,19 @@ export function reconnectSentence(failures: number, waitSeconds: number): string
 /**
  * What the page could learn about a stream it could not open, from asking the same address over
  * plain HTTP: `answered` with a status (same origin), `answered` without one (another origin, an
- * opaque reply), or `silent` (nothing accepted the connection).
+ * opaque reply), `silent` (nothing accepted the connection), or `blocked` (the page's own
+ * Content-Security-Policy did not let it try).
  */
 export type StreamProbe =
-	{ outcome: 'answered'; status?: number } | { outcome: 'silent' } | { outcome: 'unknown' };
+	| { outcome: 'blocked' }
+	| { outcome: 'answered'; status?: number }
+	| { outcome: 'silent' }
+	| { outcome: 'unknown' };
 
 /** One plain sentence saying why the page could not connect to `label`, as far as it can tell. */
 export function connectFailureReason(label: string, probe: StreamProbe): string {
+	if (probe.outcome === 'blocked')
+		return `This page's Content-Security-Policy does not allow connecting to ${label} (its connect-src must list it).`;
 	if (probe.outcome === 'silent')
 		return `Nothing is listening at ${label}: no server accepted the connection.`;
 	if (probe.outcome === 'unknown') return `The stream at ${label} did not answer.`;

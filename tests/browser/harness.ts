@@ -47,6 +47,8 @@ export interface StartSiteOptions {
 	port?: number;
 	/** Scales the stream's tick rates, so a test waits for events that come sooner. */
 	rateMultiplier?: number;
+	/** Extra connect-src sources for the site's CSP (a test pointing the page elsewhere). */
+	connectSources?: readonly string[];
 }
 
 /** Serves a build with the stream on /stream on 127.0.0.1 and a free port, as `npm start` does. */
@@ -60,8 +62,7 @@ export async function startSite(options: StartSiteOptions = {}): Promise<SiteUnd
 		host: '127.0.0.1',
 		port: options.port ?? 0,
 		onStreamUpgrade: stream.handleUpgrade,
-		// Some tests point the page at a stream on another loopback port (another origin).
-		connectSources: ['ws://127.0.0.1:*'],
+		...(options.connectSources ? { connectSources: options.connectSources } : {}),
 	});
 	return {
 		site,

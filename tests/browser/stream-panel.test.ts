@@ -52,7 +52,16 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 	const contexts: BrowserContext[] = [];
 
 	beforeAll(async () => {
-		site = await startSite({ rateMultiplier: 4 });
+		// The page is pointed at other local origins below; its CSP lets it try those (not 127.0.0.2).
+		site = await startSite({
+			rateMultiplier: 4,
+			connectSources: [
+				'ws://127.0.0.1:*',
+				'http://127.0.0.1:*',
+				'ws://localhost:*',
+				'http://localhost:*',
+			],
+		});
 		browser = await launchBrowser();
 	});
 	afterAll(async () => {
@@ -474,7 +483,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		}
 	});
 
-	it('says nothing is listening, or that the origin was refused, before it simulates', async () => {
+	it('says nothing is listening, the page’s CSP refused it, or the origin was refused, before it simulates', async () => {
 		// A port that was just free: nothing listens there.
 		const probe: Server = createServer();
 		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -487,6 +496,18 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		);
 		expect(await stream(silent.page).locator('[data-part="simulated"]').textContent()).toContain(
 			`Nothing is listening at ws://127.0.0.1:${port}/`,
+		);
+
+		// An address the page's own Content-Security-Policy does not allow.
+		const blocked = await openWithStreamUrl(`ws://127.0.0.2:${port}/`);
+		await blocked.page.waitForSelector(
+			'ch-tick-stream[data-transport="simulation"][data-state="open"]',
+			{
+				timeout: 20_000,
+			},
+		);
+		expect(await stream(blocked.page).locator('[data-part="simulated"]').textContent()).toContain(
+			`This page's Content-Security-Policy does not allow connecting to ws://127.0.0.2:${port}/`,
 		);
 
 		// The site's own stream under another name (localhost): its origin check refuses this page.

@@ -46,6 +46,9 @@ describe('connectFailureReason', () => {
 		expect(connectFailureReason('wss://s.example/', { outcome: 'answered' })).toMatch(
 			/refused the WebSocket handshake/,
 		);
+		expect(connectFailureReason('wss://s.example/', { outcome: 'blocked' })).toMatch(
+			/^This page's Content-Security-Policy does not allow connecting to wss:\/\/s.example\//,
+		);
 		expect(connectFailureReason('/stream', { outcome: 'answered', status: 200 })).toMatch(
 			/handshake with \/stream failed: the server answered HTTP 200 instead of 101/,
 		);

@@ -132,6 +132,8 @@ export class TickStream extends HTMLElement {
 	/** Why the page is simulating, said in the simulation note. */
 	#simulationReason = '';
 	#tableObserver: ResizeObserver | undefined;
+	/** The page's CSP refused a connection to the stream's host (it says so in a DOM event). */
+	#blockedByPolicy = false;
 
 	connectedCallback(): void {
 		if (this.#socket) return;
@@ -148,6 +150,23 @@ export class TickStream extends HTMLElement {
 			'visibilitychange',
 			() => {
 				if (document.visibilityState === 'visible') this.#socket?.retryNow();
+			},
+			{ signal },
+		);
+		document.addEventListener(
+			'securitypolicyviolation',
+			(event) => {
+				if (event.effectiveDirective !== 'connect-src' || !this.#endpoint) return;
+				try {
+					if (new URL(event.blockedURI).host !== new URL(this.#endpoint.url).host) return;
+				} catch {
+					// A blockedURI that is not a URL ('inline', 'eval') is not about the stream.
+					return;
+				}
+				this.#blockedByPolicy = true;
+				// Chromium then fires neither error nor close on the socket: end the attempt here.
+				if (this.#transport === 'server' && this.#stateInfo.state === 'connecting')
+					this.#socket?.forceReconnect(1006, 'blocked by the page’s Content-Security-Policy');
 			},
 			{ signal },
 		);
@@ -272,7 +291,11 @@ export class TickStream extends HTMLElement {
 			const endpoint = this.#endpoint;
 			this.#transport = 'simulation';
 			void probe(endpoint).then((outcome) => {
-				this.#simulationReason = connectFailureReason(endpoint.label, outcome);
+				// The violation event may come after the close; the probe is refused by it too.
+				this.#simulationReason = connectFailureReason(
+					endpoint.label,
+					this.#blockedByPolicy ? { outcome: 'blocked' } : outcome,
+				);
 				this.#socket?.useTransport(simulation);
 			});
 			return false;
@@ -681,7 +704,8 @@ export class TickStream extends HTMLElement {
 		state.dataset.state = this.#stateInfo.state;
 		const simulated = this.#transport === 'simulation';
 		part(this, 'simulated').hidden = !simulated;
-		part(this, 'simulated-reason').textContent = this.#simulationReason;
+		// Spaces around it: the note's parts are inline, and the markup leaves none between them.
+		part(this, 'simulated-reason').textContent = ` ${this.#simulationReason} `;
 		part(this, 'intro').hidden = simulated;
 		part(this, 'intro-simulated').hidden = !simulated;
 	}
