@@ -153,6 +153,75 @@ describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () =
 		expect(errors).toEqual([]);
 	});
 
+	it('judges a message as the server will, and keeps Send off with the reason while it would refuse it', async () => {
+		const { page, errors } = await open();
+		await ready(page);
+		const problems = builder(page).locator('[data-part="problems"]');
+		const send = builder(page).getByRole('button', { name: 'Send to the live stream' });
+		const reason = builder(page).locator('[data-part="send-reason"]');
+		const message = (fields: Record<string, unknown>): string =>
+			JSON.stringify({ action: 'subscribe', mode: 'ltp', ...fields }, null, 2);
+		const settle = (text: RegExp) =>
+			page.waitForFunction(
+				(source) =>
+					new RegExp(source).test(
+						document.querySelector('[data-part="problems"]')?.textContent ?? '',
+					),
+				text.source,
+			);
+
+		// A misspelt name and an exchange OpenAlgo does not have: warned before sending, Send stays on.
+		await editor(page).fill(
+			message({
+				symbols: [
+					{ symbol: 'RELAINCE', exchange: 'NSE' },
+					{ symbol: 'TCS', exchange: 'XYZ' },
+				],
+			}),
+		);
+		await settle(/did you mean RELIANCE\?/);
+		await expect(builder(page).getAttribute('data-valid')).resolves.toBe('true');
+		await expect(problems.textContent()).resolves.toMatch(
+			/"XYZ", which is not an OpenAlgo exchange/,
+		);
+		await expect(send.getAttribute('aria-disabled')).resolves.toBe('false');
+
+		// Lower case: the case-sensitivity hint.
+		await editor(page).fill(message({ symbols: [{ symbol: 'TCS', exchange: 'nse' }] }));
+		await settle(/case-sensitive/);
+		await expect(builder(page).getAttribute('data-valid')).resolves.toBe('false');
+
+		// 120 symbols: refused whole by the server, so Send is off and says so.
+		const many = Array.from({ length: 120 }, (_, i) => ({ symbol: `S${i}`, exchange: 'NSE' }));
+		await editor(page).fill(message({ symbols: many }));
+		await settle(/at most 100/);
+		await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
+		await expect(reason.textContent()).resolves.toBe(
+			'Send is off: the server would refuse this message (see the problems above).',
+		);
+		// Still focusable (aria-disabled), and pressing it says why nothing was sent.
+		await send.focus();
+		await page.keyboard.press('Enter');
+		await expect(builder(page).locator('[data-part="said"]').textContent()).resolves.toMatch(
+			/^Fix the message first/,
+		);
+
+		// A number JSON cannot carry: an error, not an uncaught TypeError.
+		await editor(page).fill(
+			'{"action": "subscribe", "mode": "ltp", "symbols": [{"symbol": "TCS", "exchange": "NSE"}], "depth": 1e400}',
+		);
+		await settle(/too large for JSON/);
+		await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
+
+		// A frame over 1 MiB: the server would close the connection.
+		await editor(page).fill(
+			message({ symbols: [{ symbol: 'TCS', exchange: 'NSE' }], request_id: 'x'.repeat(1_100_000) }),
+		);
+		await settle(/code 1009/);
+		await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
+		expect(errors).toEqual([]);
+	});
+
 	it('lets Ctrl+Z in the editor undo the last change the form made', async () => {
 		const { page, errors } = await open();
 		await ready(page);

@@ -242,8 +242,8 @@ class SubscribeBuilder extends HTMLElement {
 		this.#lockForm(view.ok ? '' : view.reason);
 		this.#formNote(view.ok ? this.#extraFields() : '');
 
-		const problems = result.ok ? result.warnings : result.errors;
-		const render = (): void => this.#renderProblems(problems, result.ok);
+		const errors = result.ok ? [] : result.errors;
+		const render = (): void => this.#renderProblems(errors, result.warnings);
 		clearTimeout(this.#announceTimer);
 		if (source === 'editor') this.#announceTimer = setTimeout(render, ANNOUNCE_DELAY_MS);
 		else render();
@@ -286,41 +286,39 @@ class SubscribeBuilder extends HTMLElement {
 		reason.hidden = problem === '';
 	}
 
-	#renderProblems(problems: EditorError[], ok: boolean): void {
+	/**
+	 * The errors that stop Send (syntax, or what the server would refuse) and, under them, the
+	 * warnings (entries the server will refuse while taking the rest, fields it ignores).
+	 */
+	#renderProblems(errors: EditorError[], warnings: EditorError[]): void {
 		const box = part<HTMLElement>(this, 'problems');
-		if (problems.length === 0) {
+		if (errors.length === 0 && warnings.length === 0) {
 			box.replaceChildren();
 			return;
 		}
-		box.dataset.kind = ok ? 'warning' : 'error';
-		const lead = document.createElement('p');
-		lead.className = 'sb-problems-lead';
-		lead.textContent = ok
-			? 'The server will accept this message, with a note:'
-			: `${problems[0]!.kind === 'syntax' ? 'This is not valid JSON yet' : 'The server would refuse this message'}. Your text is kept as you typed it; the views show the last valid message.`;
-		const list = document.createElement('ul');
-		for (const problem of problems) {
-			const item = document.createElement('li');
-			const go = document.createElement('button');
-			go.type = 'button';
-			go.className = 'sb-goto';
-			go.dataset.offset = String(problem.offset);
-			go.textContent = `Line ${problem.line}, column ${problem.column}`;
-			const rest = problem.message.replace(/^Line \d+, column \d+: /, '');
-			item.append(go, ': ', ...withCode(rest));
-			if (problem.wire) {
-				const wire = document.createElement('span');
-				wire.className = 'sb-wire-code';
-				wire.append(
-					` (the server answers ${problem.wire.code}: “`,
-					...withCode(problem.wire.message),
-					'”)',
-				);
-				item.append(wire);
-			}
-			list.append(item);
+		box.dataset.kind = errors.length > 0 ? 'error' : 'warning';
+		const parts: HTMLElement[] = [];
+		if (errors.length > 0) {
+			const what =
+				errors[0]!.kind === 'syntax'
+					? 'This is not valid JSON yet'
+					: 'The server would refuse this message';
+			parts.push(
+				lead(`${what}. Your text is kept as you typed it; the views show the last valid message.`),
+				problemList(errors),
+			);
 		}
-		box.replaceChildren(lead, list);
+		if (warnings.length > 0) {
+			parts.push(
+				lead(
+					errors.length > 0
+						? 'Also:'
+						: 'The server will take this message, but note what it will do with it:',
+				),
+				problemList(warnings),
+			);
+		}
+		box.replaceChildren(...parts);
 	}
 
 	#formNote(text: string): void {
@@ -629,6 +627,40 @@ class SubscribeBuilder extends HTMLElement {
 			});
 		}
 	}
+}
+
+function lead(text: string): HTMLElement {
+	const paragraph = document.createElement('p');
+	paragraph.className = 'sb-problems-lead';
+	paragraph.textContent = text;
+	return paragraph;
+}
+
+/** Problems as a list, each with a button that puts the caret where it is. */
+function problemList(problems: readonly EditorError[]): HTMLElement {
+	const list = document.createElement('ul');
+	for (const problem of problems) {
+		const item = document.createElement('li');
+		const go = document.createElement('button');
+		go.type = 'button';
+		go.className = 'sb-goto';
+		go.dataset.offset = String(problem.offset);
+		go.textContent = `Line ${problem.line}, column ${problem.column}`;
+		const rest = problem.message.replace(/^Line \d+, column \d+: /, '');
+		item.append(go, ': ', ...withCode(rest));
+		if (problem.wire) {
+			const wire = document.createElement('span');
+			wire.className = 'sb-wire-code';
+			wire.append(
+				` (the server answers ${problem.wire.code}: “`,
+				...withCode(problem.wire.message),
+				'”)',
+			);
+			item.append(wire);
+		}
+		list.append(item);
+	}
+	return list;
 }
 
 /** A problem text as nodes, its `code` spans (backticks in the source) as <code> elements. */
