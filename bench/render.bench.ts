@@ -7,8 +7,13 @@
 //     (the panel stamps data-painted-tick-ms / data-painted-at-ms on each render), which
 //     includes the server's 10 ms pump and the network hop,
 //   - frames per second and long tasks,
-//   - DOM nodes and JS heap before and after, to show the log and sparklines stay bounded.
-//   node bench/render.bench.ts [--seconds 8] [--rate 50|real] [--json out.json]
+//   - DOM nodes and JS heap before and after (each read after a forced GC), to show the log
+//     and sparklines stay bounded.
+// Beside the panel, the floor (bench/lib/floor-page.ts): a bare page showing the same ticks from
+// the same server the least way. Floor and panel alternate, --reps times each, in the same
+// Chromium, viewport, CPU throttle and tick rate; the table gives each run and the ratio
+// panel/floor of the means.
+//   node bench/render.bench.ts [--seconds 8] [--rate 50|real] [--reps 2] [--json out.json]
 // Serves the build in SITE_DIST (default dist/); run `npx astro build` first.
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +23,9 @@ import { startSiteServer } from '../server/site-server.ts';
 import { createStreamServer } from '../server/stream-server.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../src/lib/instruments.ts';
 import { EX1_STATE } from '../src/lib/subscribe-message.ts';
+import { startFloorServer } from './lib/floor-page.ts';
 import { markdownTable, type Row } from './lib/table.ts';
+import { stateToMessage } from '../src/lib/subscribe-message.ts';
 
 const DIST = fileURLToPath(new URL(`../${process.env.SITE_DIST ?? 'dist'}/`, import.meta.url));
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
@@ -31,13 +38,20 @@ const valueOf = (flag: string): string | undefined => {
 const seconds = Number(valueOf('--seconds') ?? 8);
 const rateArg = valueOf('--rate') ?? '50';
 const jsonPath = valueOf('--json');
+const reps = Number(valueOf('--reps') ?? 2);
 const ex1Rate = INSTRUMENTS.filter((i) =>
 	EX1_STATE.symbols.some((s) => s.symbol === i.symbol && s.exchange === i.exchange),
 ).reduce((sum, i) => sum + i.ticksPerSecond, 0);
 // `--rate real` keeps the market's own pace for EX 1's two symbols.
 const targetRate = rateArg === 'real' ? ex1Rate : Number(rateArg);
-if (!(seconds > 0 && seconds <= 120) || !(targetRate > 0 && targetRate <= 1000)) {
-	console.error('render bench: --seconds must be in (0, 120] and --rate in (0, 1000] or "real"');
+if (
+	!(seconds > 0 && seconds <= 120) ||
+	!(targetRate > 0 && targetRate <= 1000) ||
+	!(Number.isInteger(reps) && reps >= 1 && reps <= 10)
+) {
+	console.error(
+		'render bench: --seconds must be in (0, 120], --rate in (0, 1000] or "real", --reps in 1-10',
+	);
 	process.exit(2);
 }
 if (!existsSync(CHROMIUM_PATH) || !existsSync(DIST)) {
@@ -66,46 +80,97 @@ const site = await startSiteServer({
 	port: 0,
 	onStreamUpgrade: stream.handleUpgrade,
 });
+const floor = await startFloorServer(stream, JSON.stringify(stateToMessage(EX1_STATE)));
 const browser = await chromium.launch({
 	executablePath: CHROMIUM_PATH,
 	headless: true,
 	args: [...CHROMIUM_ARGS],
 });
 const hardStop = setTimeout(() => {
-	console.error('render bench: gave up after 5 minutes');
+	console.error('render bench: gave up after 15 minutes');
 	process.exit(1);
-}, 300_000);
+}, 900_000);
 
 const percentile = (sorted: number[], p: number): number =>
 	sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+interface Sample {
+	busyMsPerS: number;
+	fps: number;
+	p95Ms: number;
+	row: Row;
+}
+const TARGETS = [
+	{ name: 'floor', url: () => floor.url, selector: '#floor' },
+	{ name: 'panel', url: () => site.url + CHAPTER, selector: 'ch-tick-stream' },
+] as const;
 const rows: Row[] = [];
+const ratioRows: Row[] = [];
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 try {
 	for (const scenario of SCENARIOS) {
-		const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
-		const page = await context.newPage();
-		const cdp = await context.newCDPSession(page);
-		await page.goto(site.url + CHAPTER);
-		const panel = page.locator('ch-tick-stream');
-		await panel.scrollIntoViewIfNeeded();
-		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 15_000 });
-		// Let the log and console fill to their caps first: the steady state is what is measured.
-		await page.waitForTimeout(4000);
-		await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
-		await cdp.send('Performance.enable');
-		const metrics = async (): Promise<Record<string, number>> =>
-			Object.fromEntries(
-				(await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
+		const samples: Record<'floor' | 'panel', Sample[]> = { floor: [], panel: [] };
+		for (let rep = 1; rep <= reps; rep++) {
+			for (const target of TARGETS) {
+				const sample = await measure(scenario, target);
+				samples[target.name].push(sample);
+				rows.push({ scenario: scenario.name, page: target.name, run: rep, ...sample.row });
+			}
+		}
+		const ratio = (key: 'busyMsPerS' | 'fps' | 'p95Ms'): number =>
+			Number(
+				(mean(samples.panel.map((s) => s[key])) / mean(samples.floor.map((s) => s[key]))).toFixed(
+					2,
+				),
 			);
-		const before = await metrics();
-		const receivedBefore = Number(await panel.getAttribute('data-received'));
-		const result = await page.evaluate((ms) => {
+		ratioRows.push({
+			scenario: scenario.name,
+			'floor busy ms/s': Number(mean(samples.floor.map((s) => s.busyMsPerS)).toFixed(1)),
+			'panel busy ms/s': Number(mean(samples.panel.map((s) => s.busyMsPerS)).toFixed(1)),
+			'busy ratio': ratio('busyMsPerS'),
+			'fps ratio': ratio('fps'),
+			'tick→paint p95 ratio': ratio('p95Ms'),
+			runs: reps,
+		});
+	}
+} finally {
+	clearTimeout(hardStop);
+	await browser.close();
+	await stream.close();
+	await site.close();
+	await new Promise((resolve) => floor.server.close(resolve));
+}
+
+async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Promise<Sample> {
+	const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
+	const page = await context.newPage();
+	const cdp = await context.newCDPSession(page);
+	await page.goto(target.url());
+	const panel = page.locator(target.selector);
+	await panel.scrollIntoViewIfNeeded();
+	await page.waitForSelector(`${target.selector}[data-state="open"]`, { timeout: 15_000 });
+	// Let the log and console fill to their caps first: the steady state is what is measured.
+	await page.waitForTimeout(4000);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
+	await cdp.send('Performance.enable');
+	const metrics = async (): Promise<Record<string, number>> => {
+		// Count what is live, not garbage awaiting collection.
+		await cdp.send('HeapProfiler.collectGarbage');
+		return Object.fromEntries(
+			(await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
+		);
+	};
+	const before = await metrics();
+	const busyBefore = before.TaskDuration!;
+	const receivedBefore = Number(await panel.getAttribute('data-received'));
+	const result = await page.evaluate(
+		({ ms, selector }) => {
 			return new Promise<{
 				latencies: number[];
 				intervals: number[];
 				longTasks: number[];
 				wallMs: number;
 			}>((resolve) => {
-				const panelElement = document.querySelector('ch-tick-stream')!;
+				const panelElement = document.querySelector(selector)!;
 				const latencies: number[] = [];
 				const intervals: number[] = [];
 				const longTasks: number[] = [];
@@ -137,38 +202,48 @@ try {
 				};
 				requestAnimationFrame(frame);
 			});
-		}, seconds * 1000);
-		const after = await metrics();
-		const receivedAfter = Number(await panel.getAttribute('data-received'));
-		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-		const wall = result.wallMs / 1000;
-		const latencies = [...result.latencies].sort((a, b) => a - b);
-		rows.push({
-			scenario: scenario.name,
+		},
+		{ ms: seconds * 1000, selector: target.selector },
+	);
+	const busyAfter = (
+		Object.fromEntries(
+			(await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
+		) as Record<string, number>
+	).TaskDuration!;
+	const after = await metrics();
+	const receivedAfter = Number(await panel.getAttribute('data-received'));
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+	const wall = result.wallMs / 1000;
+	const latencies = [...result.latencies].sort((a, b) => a - b);
+	const busyMsPerS = ((busyAfter - busyBefore) / wall) * 1000;
+	const fps = result.intervals.length / wall;
+	const p95Ms = percentile(latencies, 0.95);
+	await context.close();
+	return {
+		busyMsPerS,
+		fps,
+		p95Ms,
+		row: {
 			'width px': scenario.width,
 			'frames/s received': Number(((receivedAfter - receivedBefore) / wall).toFixed(1)),
-			'main thread busy ms/s': Number(
-				(((after.TaskDuration! - before.TaskDuration!) / wall) * 1000).toFixed(1),
-			),
+			'main thread busy ms/s': Number(busyMsPerS.toFixed(1)),
 			'tick→paint p50 ms': Number(percentile(latencies, 0.5).toFixed(1)),
 			'tick→paint p95 ms': Number(percentile(latencies, 0.95).toFixed(1)),
 			'tick→paint max ms': Number((latencies.at(-1) ?? NaN).toFixed(1)),
-			fps: Number((result.intervals.length / wall).toFixed(1)),
+			fps: Number(fps.toFixed(1)),
 			'long tasks': result.longTasks.length,
 			'DOM nodes before→after': `${before.Nodes}→${after.Nodes}`,
 			'JS heap MB before→after': `${(before.JSHeapUsedSize! / 1e6).toFixed(1)}→${(after.JSHeapUsedSize! / 1e6).toFixed(1)}`,
-		});
-		await context.close();
-	}
-} finally {
-	clearTimeout(hardStop);
-	await browser.close();
-	await stream.close();
-	await site.close();
+		},
+	};
 }
 
 console.log(
 	`Tick rendering at ~${Number(targetRate.toFixed(1))} ticks/s (rate multiplier ${rateMultiplier.toFixed(2)}), ${seconds} s per scenario`,
 );
 console.log(markdownTable(rows));
-if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ rows }, null, 2));
+console.log(
+	'\nPanel against the floor (means of the runs; busy and p95: lower is better, fps: higher):',
+);
+console.log(markdownTable(ratioRows));
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ rows, ratios: ratioRows }, null, 2));

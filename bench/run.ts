@@ -1,6 +1,6 @@
 // `npm run bench`: every figure the project measures, in one table, also written to
 // bench/RESULTS.md. Each section names the command that produced it and the machine it ran on.
-//   --skip build,weight,lighthouse,stream,stream-attacks,render-real,render,diagram   leave sections out
+//   --skip build,weight,lighthouse,stream,stream-attacks,site-attacks,render-real,render,diagram   leave sections out
 //   --stream-clients 100,1000,2000   passed to the stream benchmark
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -218,6 +218,11 @@ await subBench(
 	'stream-attacks',
 	'Stream server under hostile clients (RSS, descriptors, a healthy reader’s latency)',
 	'bench/stream-attacks.bench.ts',
+);
+await subBench(
+	'site-attacks',
+	'Site server under hostile HTTP clients (RSS, descriptors, a healthy client’s latency)',
+	'bench/site-attacks.bench.ts',
 );
 // The load test last: its thousands of clients leave the two cores busy for a while after.
 await subBench(

@@ -31,22 +31,25 @@ function valueOf(flag: string): string | undefined {
 }
 
 interface Healthy {
+	/** When its first market_data frame arrived (epoch ms). */
+	firstTickMs: number;
 	ticks: number;
 	latencies: number[];
 	closed: boolean;
 	ws: WebSocket;
 }
 
-function openHealthy(port: number): Promise<Healthy> {
+function openHealthy(port: number, localAddress = '127.0.0.2'): Promise<Healthy> {
 	return new Promise((resolve, reject) => {
-		const ws = new WebSocket(`ws://127.0.0.1:${port}/stream`, { localAddress: '127.0.0.2' });
-		const healthy: Healthy = { ticks: 0, latencies: [], closed: false, ws };
+		const ws = new WebSocket(`ws://127.0.0.1:${port}/stream`, { localAddress });
+		const healthy: Healthy = { firstTickMs: 0, ticks: 0, latencies: [], closed: false, ws };
 		let measuring = false;
 		ws.on('message', (data) => {
 			const frame = JSON.parse(String(data)) as { type?: string; data?: { timestamp?: number } };
 			if (frame.type !== 'market_data') return;
 			if (!measuring) {
 				measuring = true;
+				healthy.firstTickMs = Date.now();
 				return resolve(healthy);
 			}
 			healthy.ticks++;
@@ -127,8 +130,20 @@ const closesOf = (sockets: WebSocket[]): string => {
 const ATTACKS: Attack[] = [
 	{
 		name: 'baseline',
-		what: 'no attack',
-		start: async () => async () => '',
+		what: 'no attack; 20 fresh readers, one after another, time from open to first market_data',
+		start: async (port) => {
+			// The server sends no snapshot on subscribe, so this is mostly the wait for the next
+			// tick of any of the six (~10 ticks/s together): the server's own share is the rest.
+			const waits: number[] = [];
+			for (let i = 0; i < 20; i++) {
+				const opened = Date.now();
+				const healthy = await openHealthy(port, `127.0.5.${1 + i}`);
+				waits.push(healthy.firstTickMs - opened);
+				healthy.ws.terminate();
+			}
+			return async () =>
+				`open → first market_data: median ${percentile(waits, 0.5)} ms, p95 ${percentile(waits, 0.95)} ms, max ${Math.max(...waits)} ms`;
+		},
 	},
 	{
 		name: 'symbols',

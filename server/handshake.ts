@@ -4,29 +4,10 @@
 // Cookie or Authorization); the response headers are exactly the lines ws wrote in its 101.
 import type { IncomingMessage } from 'node:http';
 
-/** Request headers the page may be shown. Everything else (cookies, credentials) stays here. */
-export const HANDSHAKE_REQUEST_HEADERS: readonly string[] = [
-	'host',
-	'origin',
-	'user-agent',
-	'upgrade',
-	'connection',
-	'sec-websocket-key',
-	'sec-websocket-version',
-	'sec-websocket-extensions',
-	'sec-websocket-protocol',
-];
+import { HANDSHAKE_REQUEST_HEADERS, type HandshakeFrame } from '../src/lib/server-frames.ts';
 
-export interface HandshakeFrame {
-	type: 'handshake';
-	request: {
-		method: string;
-		path: string;
-		httpVersion: string;
-		headers: Record<string, string>;
-	};
-	response: { status: number; statusText: string; headers: Record<string, string> };
-}
+// The frame's type and the header allow-list live in src/lib, where the page reads the frame.
+export { HANDSHAKE_REQUEST_HEADERS, type HandshakeFrame };
 
 /**
  * Builds the reply from the upgrade request and the header lines ws sent (its `headers` event:

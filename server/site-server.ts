@@ -67,7 +67,7 @@ export interface SiteServerOptions {
 	onStreamUpgrade?: UpgradeHandler;
 	/** Request and error lines; default `createLogger()` (silent in tests). */
 	logger?: Logger;
-	/** Believe X-Forwarded-For for the client address in the logs. Default false. */
+	/** Believe X-Forwarded-For and -Proto for the client address and scheme in the logs. Default false. */
 	trustProxy?: boolean;
 	/** Extra sources for the CSP's connect-src, e.g. a stream on another origin. */
 	connectSources?: readonly string[];
@@ -382,6 +382,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 					ms: Math.round((performance.now() - started) * 10) / 10,
 					bytes: Number(res.getHeader('content-length') ?? 0),
 					remote: clientAddress(req, trustProxy),
+					...(trustProxy && req.headers['x-forwarded-proto']
+						? { proto: headerText(req.headers['x-forwarded-proto']) }
+						: {}),
 					...(res.writableFinished ? {} : { aborted: true }),
 				},
 				'http request',
@@ -464,8 +467,12 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
 					? '408 Request Timeout'
 					: '400 Bad Request';
 		logger.info({ code: error.code, status: Number(status.slice(0, 3)) }, 'bad request');
+		// Answer, then close for good once the answer is written: ending only our side would leave
+		// the connection open for as long as the client keeps sending (HTTP sockets are half-open).
 		if (socket.writable && !(socket as Socket & { _httpMessage?: unknown })._httpMessage) {
-			socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+			socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+				socket.destroy(),
+			);
 		} else socket.destroy();
 	});
 

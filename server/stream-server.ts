@@ -124,14 +124,15 @@ interface Client {
 	refused: number;
 	lastRateErrorAt: number;
 	/** Latest unsent frame per subscription while the client is a slow reader. */
-	pending: Map<string, Buffer>;
-	/** The pairs this client is listed under in the fan-out index. */
-	pairs: Set<string>;
+	pending?: Map<string, Buffer>;
+	/** Listed in the fan-out index under at least one pair. */
+	indexed: boolean;
 	/** Why the server closed it (for the disconnect log line). */
 	closedFor?: string;
 	/** The opening exchange, page mount only (for the handshake verb). */
 	handshake?: object;
-	timer?: ReturnType<typeof setTimeout>;
+	/** Wall-clock ms by which it must authenticate (standalone) or subscribe (page mount). */
+	deadline?: number;
 }
 
 /**
@@ -166,6 +167,8 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	const responseLines = new WeakMap<IncomingMessage, string[]>();
 	if (site) wss.on('headers', (headers, req) => responseLines.set(req, [...headers]));
 	const clients = new Set<Client>();
+	/** Clients with a deadline to authenticate or subscribe. */
+	const awaiting = new Set<Client>();
 	/** Who holds each (exchange:symbol), with which subscriptions. */
 	const index = new Map<string, Map<Client, Held[]>>();
 	/** Connections and handshakes in flight per client address. */
@@ -205,13 +208,14 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		lastLogged.set(key, { at: t, suppressed: 0 });
 	}
 
+	/** The index holds at most the priced universe's pairs, so a walk over it is short. */
 	function unindex(client: Client): void {
-		for (const pair of client.pairs) {
-			const holders = index.get(pair);
-			holders?.delete(client);
-			if (holders?.size === 0) index.delete(pair);
+		if (!client.indexed) return;
+		for (const [pair, holders] of index) {
+			holders.delete(client);
+			if (holders.size === 0) index.delete(pair);
 		}
-		client.pairs.clear();
+		client.indexed = false;
 	}
 
 	function reindex(client: Client): void {
@@ -224,7 +228,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			const list = holders.get(client);
 			if (list) list.push(entry);
 			else holders.set(client, [entry]);
-			client.pairs.add(pair);
+			client.indexed = true;
 		}
 	}
 
@@ -273,8 +277,10 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	 */
 	function sendTick(client: Client, subscription: Subscription, frame: Buffer): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
-		if (client.pending.size > 0 || client.ws.bufferedAmount > limits.slowReaderBytes) {
+		if (client.pending !== undefined || client.ws.bufferedAmount > limits.slowReaderBytes) {
 			const key = subscriptionKey(subscription.symbol, subscription.exchange, subscription.mode);
+			// Made only for a reader that falls behind: most never need one.
+			client.pending ??= new Map();
 			if (client.pending.has(key)) stats.framesConflated++;
 			client.pending.set(key, frame);
 			return;
@@ -294,13 +300,13 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	}
 
 	function flushPending(client: Client): void {
-		if (client.pending.size === 0 || client.ws.bufferedAmount > limits.slowReaderBytes) return;
+		if (client.pending === undefined || client.ws.bufferedAmount > limits.slowReaderBytes) return;
 		for (const frame of client.pending.values()) {
 			client.ws.send(frame, { binary: false });
 			stats.framesSent++;
 			stats.messagesSent++;
 		}
-		client.pending.clear();
+		client.pending = undefined;
 	}
 
 	/** Every subscription of every holder of one instrument, in the order they joined. */
@@ -370,6 +376,28 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		for (const [key, last] of lastLogged) if (Date.now() - last.at > 60_000) lastLogged.delete(key);
 	}
 
+	/**
+	 * Standalone: OpenAlgo closes a connection that has not authenticated within the grace
+	 * period. Page mount: a connection that never subscribes only holds a slot. One sweep over
+	 * the clients still awaiting that, rather than a timer per connection.
+	 */
+	function sweep(): void {
+		const t = Date.now();
+		for (const client of awaiting) {
+			if (client.deadline === undefined || client.deadline > t) continue;
+			awaiting.delete(client);
+			client.deadline = undefined;
+			if (site) closeFor(client, 'idle', CLOSE_POLICY_VIOLATION, CLOSE_REASONS.idle);
+			else if (!client.session.authenticated)
+				closeFor(client, 'auth-timeout', CLOSE_AUTH_TIMEOUT, CLOSE_REASONS.auth);
+		}
+	}
+
+	const sweepTimer = setInterval(
+		sweep,
+		Math.max(10, Math.min(1000, limits.idleTimeoutMs / 4, limits.authGraceMs / 4)),
+	);
+	sweepTimer.unref?.();
 	const pumpTimer = setInterval(pump, limits.pumpIntervalMs);
 	const heartbeatTimer = setInterval(heartbeat, limits.heartbeatIntervalMs);
 	pumpTimer.unref?.();
@@ -488,9 +516,9 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			reindex(client);
 			stats.pricedPairs = index.size;
 		}
-		if (client.timer && (site ? client.pairs.size > 0 : client.session.authenticated)) {
-			clearTimeout(client.timer);
-			client.timer = undefined;
+		if (client.deadline !== undefined && (site ? client.indexed : client.session.authenticated)) {
+			client.deadline = undefined;
+			awaiting.delete(client);
 		}
 		if (reply.drop)
 			closeFor(client, 'simulate-drop', CLOSE_DROPPED_ON_REQUEST, CLOSE_REASONS.dropped);
@@ -517,8 +545,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			refilledAt: t,
 			refused: 0,
 			lastRateErrorAt: -Infinity,
-			pending: new Map(),
-			pairs: new Set(),
+			indexed: false,
 		};
 		const lines = responseLines.get(req);
 		if (site && lines) client.handshake = handshakeFrame(req, lines);
@@ -528,17 +555,9 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			{ event: 'connect', id: client.id, address, origin: client.origin, mount: options.mount },
 			'stream: client connected',
 		);
-		// Standalone: OpenAlgo closes a connection that has not authenticated within the grace
-		// period. Page mount: a connection that never subscribes only holds a slot.
-		client.timer = setTimeout(
-			() => {
-				if (site) closeFor(client, 'idle', CLOSE_POLICY_VIOLATION, CLOSE_REASONS.idle);
-				else if (!client.session.authenticated)
-					closeFor(client, 'auth-timeout', CLOSE_AUTH_TIMEOUT, CLOSE_REASONS.auth);
-			},
-			site ? limits.idleTimeoutMs : limits.authGraceMs,
-		);
-		client.timer.unref?.();
+		// Closed by sweep() unless it authenticates (standalone) or subscribes (page) in time.
+		client.deadline = Date.now() + (site ? limits.idleTimeoutMs : limits.authGraceMs);
+		awaiting.add(client);
 		ws.on('message', (data) => {
 			try {
 				onMessage(client, data);
@@ -556,9 +575,9 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			logger.debug({ event: 'socket_error', id: client.id, err: error }, 'stream: socket error');
 		});
 		ws.on('close', (code, reason) => {
-			if (client.timer) clearTimeout(client.timer);
+			awaiting.delete(client);
 			clients.delete(client);
-			client.pending.clear();
+			client.pending = undefined;
 			unindex(client);
 			stats.pricedPairs = index.size;
 			stats.clients = clients.size;
@@ -620,28 +639,37 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			return refuse(socket, 403, 'Forbidden', 'host', req, address);
 		if (!isOriginAllowed(req.headers.origin, host, options.mount, options.allowedOrigins))
 			return refuse(socket, 403, 'Forbidden', 'origin', req, address);
+		const settle = holdSlot(socket, address, held);
+		// ws passes the request back: capturing `req` here instead would keep every
+		// IncomingMessage (headers and all) alive for as long as its connection.
+		wss.handleUpgrade(req, socket, head, (ws, request) => {
+			settle();
+			onConnection(ws, request, address);
+			responseLines.delete(request);
+		});
+	}
+
+	/**
+	 * Counts a handshake in flight and the address's slot until the socket closes. A failed
+	 * handshake never calls back (ws answers 400 and destroys the socket), so the socket's close
+	 * settles the count instead. Returns the function that settles it on success.
+	 */
+	function holdSlot(socket: Duplex, address: string, held: number): () => void {
 		upgrading++;
 		perAddress.set(address, held + 1);
 		let settled = false;
-		// A failed handshake never calls back (ws answers 400 and destroys the socket), so the
-		// socket's close settles the count instead; it also frees the address's slot.
+		const settle = (): void => {
+			if (settled) return;
+			settled = true;
+			upgrading--;
+		};
 		socket.once('close', () => {
-			if (!settled) {
-				settled = true;
-				upgrading--;
-			}
+			settle();
 			const count = (perAddress.get(address) ?? 1) - 1;
 			if (count <= 0) perAddress.delete(address);
 			else perAddress.set(address, count);
 		});
-		wss.handleUpgrade(req, socket, head, (ws) => {
-			if (!settled) {
-				settled = true;
-				upgrading--;
-			}
-			onConnection(ws, req, address);
-			responseLines.delete(req);
-		});
+		return settle;
 	}
 
 	function drain(): void {
@@ -661,6 +689,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		closing = true;
 		clearInterval(pumpTimer);
 		clearInterval(heartbeatTimer);
+		clearInterval(sweepTimer);
 		const open = [...clients];
 		logger.info(
 			{ event: 'shutdown', clients: open.length },

@@ -74,6 +74,7 @@ export class ReconnectingSocket {
 	#deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 	#lastReceivedMs = 0;
 	#pingId = 0;
+	#heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS;
 
 	constructor(options: ReconnectingSocketOptions) {
 		this.#options = options;
@@ -105,6 +106,25 @@ export class ReconnectingSocket {
 	useTransport(createSocket: () => StreamSocket): void {
 		this.#createSocket = createSocket;
 		this.connect();
+	}
+
+	/**
+	 * Skips the rest of the backoff and tries now (the reader's "Retry now", the browser coming
+	 * back online, the tab becoming visible). Returns false, doing nothing, unless a retry was
+	 * waiting.
+	 */
+	retryNow(): boolean {
+		if (this.#state !== 'reconnecting' || this.#retryTimer === undefined) return false;
+		this.#stopRetry();
+		this.#open();
+		return true;
+	}
+
+	/** Sends one heartbeat ping now when open (its pong gives a round-trip time); false otherwise. */
+	ping(): boolean {
+		if (this.#state !== 'open' || !this.#socket) return false;
+		this.#sendPing();
+		return true;
 	}
 
 	/** Closes on purpose (a reader's Disconnect): no retry. */
@@ -222,20 +242,26 @@ export class ReconnectingSocket {
 		this.#stopHeartbeat();
 		const interval = this.#options.heartbeatMs ?? HEARTBEAT_MS;
 		const timeout = this.#options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+		this.#heartbeatTimeoutMs = timeout;
 		this.#heartbeatTimer = setInterval(() => {
 			if (!this.#socket || this.#state !== 'open') return;
-			const sentMs = this.#now();
-			const ping = JSON.stringify({ action: 'ping', timestamp: sentMs, _pingId: ++this.#pingId });
-			this.#socket.send(ping);
-			this.#options.onSend?.(ping);
-			clearTimeout(this.#deadlineTimer);
-			this.#deadlineTimer = setTimeout(() => {
-				// Nothing at all (not even a tick) since the ping: the connection is dead even if
-				// the browser has not noticed yet (a laptop lid, a dropped Wi-Fi, a stuck proxy).
-				if (this.#lastReceivedMs < sentMs)
-					this.forceReconnect(CLOSE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
-			}, timeout);
+			this.#sendPing();
 		}, interval);
+	}
+
+	#sendPing(): void {
+		if (!this.#socket) return;
+		const sentMs = this.#now();
+		const ping = JSON.stringify({ action: 'ping', timestamp: sentMs, _pingId: ++this.#pingId });
+		this.#socket.send(ping);
+		this.#options.onSend?.(ping);
+		clearTimeout(this.#deadlineTimer);
+		this.#deadlineTimer = setTimeout(() => {
+			// Nothing at all (not even a tick) since the ping: the connection is dead even if
+			// the browser has not noticed yet (a laptop lid, a dropped Wi-Fi, a stuck proxy).
+			if (this.#lastReceivedMs < sentMs)
+				this.forceReconnect(CLOSE_HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+		}, this.#heartbeatTimeoutMs);
 	}
 
 	#stopHeartbeat(): void {

@@ -9,20 +9,8 @@ export interface SendMessageDetail {
 	text: string;
 }
 
-/** Fired by the live stream panel (on `document`) whenever its connection state changes. */
-export const STREAM_STATE_EVENT = 'ch:stream-state';
-
-export type StreamConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'simulated';
-
-export interface StreamStateDetail {
-	state: StreamConnectionState;
-	/** Seconds until the next reconnect attempt, when `state` is `reconnecting`. */
-	retryInSeconds?: number;
-}
-
 declare global {
 	interface DocumentEventMap {
 		[SEND_MESSAGE_EVENT]: CustomEvent<SendMessageDetail>;
-		[STREAM_STATE_EVENT]: CustomEvent<StreamStateDetail>;
 	}
 }

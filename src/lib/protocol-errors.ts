@@ -325,27 +325,6 @@ export function protocolIssue<K extends ProtocolErrorId>(
 	return { code: row.code, path, message: row.text(values), hint: row.hint(values) };
 }
 
-/** A plain sentence, per wire code, for an error frame from any server (the panel shows it). */
-const CODE_EXPLANATIONS: Readonly<Record<WireErrorCode, string>> = {
-	INVALID_JSON: 'The server could not read the message as one JSON object.',
-	INVALID_ACTION: 'The server does not know that action.',
-	AUTHENTICATION_ERROR: 'The server refused the API key.',
-	NOT_AUTHENTICATED: 'The server wants an authenticate message first.',
-	INVALID_MODE: 'The mode must be ltp, quote or depth (or 1, 2 or 3).',
-	INVALID_PARAMETERS: 'Part of the message is missing or malformed.',
-	SYMBOL_LIMIT: 'One connection may hold only so many symbols.',
-	RATE_LIMITED: 'Too many messages in a short time; the server ignored one.',
-	SERVER_ERROR: 'The server failed while handling the message.',
-};
-
-/** The plain explanation of an error frame's code; a generic one for a code OpenAlgo may add. */
-export function explainErrorCode(code: string): string {
-	return (
-		(CODE_EXPLANATIONS as Readonly<Record<string, string>>)[code] ??
-		'The server refused the message.'
-	);
-}
-
 /** How a value appears in a hint: JSON, shortened; numbers JSON cannot hold keep their text. */
 export function shown(value: unknown): string {
 	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);

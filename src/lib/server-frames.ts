@@ -236,7 +236,8 @@ export function marketDataFrame(
 
 /**
  * The page mount's `handshake` reply: the HTTP upgrade this connection made, as the server saw
- * it (only the WebSocket-relevant request headers, never cookies or credentials).
+ * it (only the WebSocket-relevant request headers, never cookies or credentials). Built by
+ * server/handshake.ts from the request and ws's 101 lines.
  */
 export interface HandshakeFrame {
 	type: 'handshake';
@@ -265,18 +266,6 @@ export const HANDSHAKE_REQUEST_HEADERS: readonly string[] = [
 	'sec-websocket-extensions',
 	'sec-websocket-protocol',
 ];
-
-/** The handshake frame; request headers outside HANDSHAKE_REQUEST_HEADERS are left out. */
-export function handshakeFrame(
-	request: HandshakeFrame['request'],
-	response: HandshakeFrame['response'],
-): HandshakeFrame {
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(request.headers)) {
-		if (HANDSHAKE_REQUEST_HEADERS.includes(name.toLowerCase())) headers[name.toLowerCase()] = value;
-	}
-	return { type: 'handshake', request: { ...request, headers }, response };
-}
 
 /** The error frame for a row of the protocol error table (see protocol-errors.ts). */
 export function protocolErrorFrame<K extends ProtocolErrorId>(

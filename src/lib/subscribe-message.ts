@@ -6,13 +6,20 @@ import { isJsonObject, locate, parseJson, valueToNode, type JsonNode } from './j
 import { CHAPTER_INSTRUMENTS, EXCHANGES, instrumentKey } from './instruments.ts';
 import { MAX_PAYLOAD_BYTES } from './constants.ts';
 import { protocolIssue, type ProtocolErrorCode, type ProtocolIssue } from './protocol-errors.ts';
-import { validateClientMessage, type ClientRequest } from './protocol.ts';
+import {
+	MODE_WORDS,
+	normalizeMode,
+	validateClientMessage,
+	type ClientRequest,
+	type ModeNumber,
+} from './protocol.ts';
 import { compactJson, jsonDumps } from './py-render.ts';
 
 export type BuilderAction = 'subscribe' | 'unsubscribe';
-export type BuilderMode = 'ltp' | 'quote' | 'depth';
+/** The chapter's mode words (protocol.ts MODE_WORDS), as the form offers them. */
+export type BuilderMode = (typeof MODE_WORDS)[ModeNumber];
 export const BUILDER_ACTIONS: readonly BuilderAction[] = ['subscribe', 'unsubscribe'];
-export const BUILDER_MODES: readonly BuilderMode[] = ['ltp', 'quote', 'depth'];
+export const BUILDER_MODES: readonly BuilderMode[] = ([1, 2, 3] as const).map((n) => MODE_WORDS[n]);
 /** Exchanges the form offers, in OpenAlgo's order. */
 export const EXCHANGE_CHOICES: readonly string[] = EXCHANGES;
 /** Symbols the "Add symbol" button offers in turn (the mock market's named instruments). */
@@ -81,13 +88,9 @@ export function messageToState(
 	if (!isJsonObject(value)) return undefined;
 	const action = value.action;
 	if (action !== 'subscribe' && action !== 'unsubscribe') return undefined;
-	const modeWord = typeof value.mode === 'string' ? value.mode.trim().toLowerCase() : value.mode;
-	const mode: BuilderMode =
-		modeWord === 'ltp' || modeWord === 1
-			? 'ltp'
-			: modeWord === 'depth' || modeWord === 3
-				? 'depth'
-				: 'quote';
+	// Read as the server reads it; a missing or refused mode shows as the server's default, Quote.
+	const normalised = normalizeMode(value.mode);
+	const mode: BuilderMode = MODE_WORDS[normalised.ok ? normalised.mode : 2];
 	let entries: unknown[];
 	if (Array.isArray(value.symbols)) entries = value.symbols;
 	else if (Array.isArray(value.instruments)) entries = value.instruments;

@@ -11,6 +11,7 @@ import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
+	frames,
 	launchBrowser,
 	newContext,
 	startSite,
@@ -69,23 +70,6 @@ function luminance(colour: string): number {
 		return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 	});
 	return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-}
-
-/** Resolves after `count` animation frames (an event to wait on, not a sleep). */
-function frames(page: Page, count: number): Promise<void> {
-	return page.evaluate(
-		(n) =>
-			new Promise<void>((resolve) => {
-				let seen = 0;
-				const next = (): void => {
-					seen += 1;
-					if (seen >= n) resolve();
-					else requestAnimationFrame(next);
-				};
-				requestAnimationFrame(next);
-			}),
-		count,
-	);
 }
 
 describe.skipIf(!browserAvailable)('chapter page', () => {

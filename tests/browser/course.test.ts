@@ -34,7 +34,7 @@ describe.skipIf(!browserAvailable)('the fixture course', () => {
 
 	beforeAll(async () => {
 		dist = await buildFixture();
-		site = await startSite(dist);
+		site = await startSite({ root: dist });
 		browser = await launchBrowser();
 	}, 120_000);
 	afterAll(async () => {

@@ -10,6 +10,7 @@ import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
+	frames,
 	holdRequests,
 	launchBrowser,
 	newContext,
@@ -108,23 +109,6 @@ function laneLabels(page: Page, lane: 'poll' | 'stream', column: 'code' | 'serve
 			top: LANE.topY,
 			bottom: LANE.clipBottomY,
 		},
-	);
-}
-
-/** Resolves after `count` animation frames (an event to wait on, not a sleep). */
-function frames(page: Page, count: number): Promise<void> {
-	return page.evaluate(
-		(n) =>
-			new Promise<void>((resolve) => {
-				let seen = 0;
-				const next = (): void => {
-					seen += 1;
-					if (seen >= n) resolve();
-					else requestAnimationFrame(next);
-				};
-				requestAnimationFrame(next);
-			}),
-		count,
 	);
 }
 

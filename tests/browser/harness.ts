@@ -40,17 +40,29 @@ export interface SiteUnderTest {
 	close(): Promise<void>;
 }
 
-/**
- * Serves dist/ (or another build folder, e.g. the fixture course's) with the stream on /stream
- * on 127.0.0.1 and a free port, as `npm start` does.
- */
-export async function startSite(root: string = DIST): Promise<SiteUnderTest> {
-	const stream = createStreamServer({ mount: 'site' });
+export interface StartSiteOptions {
+	/** The build folder to serve (e.g. the fixture course's); default dist/ (or SITE_DIST). */
+	root?: string;
+	/** Listen here (a restart on the same address); default a port the OS picks. */
+	port?: number;
+	/** Scales the stream's tick rates, so a test waits for events that come sooner. */
+	rateMultiplier?: number;
+	/** Extra connect-src sources for the site's CSP (a test pointing the page elsewhere). */
+	connectSources?: readonly string[];
+}
+
+/** Serves a build with the stream on /stream on 127.0.0.1 and a free port, as `npm start` does. */
+export async function startSite(options: StartSiteOptions = {}): Promise<SiteUnderTest> {
+	const stream = createStreamServer({
+		mount: 'site',
+		...(options.rateMultiplier !== undefined ? { rateMultiplier: options.rateMultiplier } : {}),
+	});
 	const site = await startSiteServer({
-		root,
+		root: options.root ?? DIST,
 		host: '127.0.0.1',
-		port: 0,
+		port: options.port ?? 0,
 		onStreamUpgrade: stream.handleUpgrade,
+		...(options.connectSources ? { connectSources: options.connectSources } : {}),
 	});
 	return {
 		site,
@@ -105,6 +117,52 @@ export async function holdRequests(context: BrowserContext, glob: string): Promi
 		await route.continue();
 	});
 	return release;
+}
+
+/** Resolves after `count` animation frames (an event to wait on, not a sleep). */
+export function frames(page: Page, count: number): Promise<void> {
+	return page.evaluate(
+		(n) =>
+			new Promise<void>((resolve) => {
+				let seen = 0;
+				const next = (): void => {
+					seen += 1;
+					if (seen >= n) resolve();
+					else requestAnimationFrame(next);
+				};
+				requestAnimationFrame(next);
+			}),
+		count,
+	);
+}
+
+export interface WireFrame {
+	direction: 'sent' | 'received';
+	text: string;
+}
+
+/** Every text frame on the page's WebSockets from now on, in order, as Chromium saw them. */
+export function recordWire(page: Page): WireFrame[] {
+	const wire: WireFrame[] = [];
+	page.on('websocket', (socket) => {
+		socket.on('framesent', ({ payload }) =>
+			wire.push({ direction: 'sent', text: String(payload) }),
+		);
+		socket.on('framereceived', ({ payload }) =>
+			wire.push({ direction: 'received', text: String(payload) }),
+		);
+	});
+	return wire;
+}
+
+/** A recorded frame's JSON object, or {} when it is not one. */
+export function parseFrame(frame: WireFrame): Record<string, unknown> {
+	try {
+		const value: unknown = JSON.parse(frame.text);
+		return typeof value === 'object' && value !== null ? { ...value } : {};
+	} catch {
+		return {};
+	}
 }
 
 /** Collects console errors and uncaught page errors so a test can assert there were none. */

@@ -2,10 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF, backoffCeilingMs, backoffDelayMs } from '../../src/lib/backoff.ts';
 
 describe('backoffCeilingMs', () => {
-	it('doubles from one second and stops at thirty', () => {
+	it('doubles from one second and stops at eight', () => {
 		expect([0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffCeilingMs(n))).toEqual([
-			1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+			1000, 2000, 4000, 8000, 8000, 8000, 8000, 8000,
 		]);
+	});
+
+	it('keeps a reader waiting at most 8 s once the server is back, however long it was down', () => {
+		// The retry schedule of a page whose server was down for 24 s, drawing the longest waits.
+		let elapsedMs = 0;
+		const attempts: number[] = [];
+		for (let attempt = 0; elapsedMs < 24_000; attempt++) {
+			elapsedMs += backoffDelayMs(attempt, 0.999999);
+			attempts.push(elapsedMs);
+		}
+		const firstAfterBack = attempts.find((atMs) => atMs >= 24_000)!;
+		expect(firstAfterBack - 24_000).toBeLessThanOrEqual(8000);
+		expect(Math.max(...[0, 1, 2, 3, 20].map((n) => backoffDelayMs(n, 0.999999)))).toBe(8000);
 	});
 
 	it('treats negative, fractional and non-finite attempts as whole attempts from 0', () => {

@@ -1,5 +1,5 @@
 // The settings as an operator writes them: what each accepts, and the one line a bad value gets.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
 	allowedHostsFor,
 	ConfigError,
@@ -94,5 +94,30 @@ describe('allowed Host headers on the stream', () => {
 		expect(allowedHostsFor(new URL('http://course.example.com'), '0.0.0.0', 80)).toEqual(
 			expect.arrayContaining(['course.example.com']),
 		);
+	});
+});
+
+describe('astro.config.mjs', () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+		vi.resetModules();
+	});
+
+	it('takes the site URL and the page stream URL from SITE_URL and PUBLIC_STREAM_URL', async () => {
+		vi.stubEnv('SITE_URL', 'https://course.example.com');
+		vi.stubEnv('PUBLIC_STREAM_URL', 'wss://stream.example.com/');
+		const { default: config } = await import('../../astro.config.mjs');
+		expect(config.site).toBe('https://course.example.com/');
+		expect(config.vite?.define?.['import.meta.env.PUBLIC_STREAM_URL']).toBe(
+			JSON.stringify('wss://stream.example.com/'),
+		);
+	});
+
+	it('defaults the page stream to /stream', async () => {
+		vi.stubEnv('SITE_URL', '');
+		vi.stubEnv('PUBLIC_STREAM_URL', '');
+		const { default: config } = await import('../../astro.config.mjs');
+		expect(config.site).toBe('http://127.0.0.1:4321/');
+		expect(config.vite?.define?.['import.meta.env.PUBLIC_STREAM_URL']).toBe('"/stream"');
 	});
 });

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
 	createStreamServer,
 	type StreamServer,
@@ -49,6 +49,9 @@ if (PYTHON === undefined) {
 		'python-clients: skipped: no python3 with websocket-client (apt-get install python3-websocket, or pip install websocket-client).',
 	);
 }
+
+// Each run starts a python3 process and waits on what it prints; a loaded machine can be slow.
+vi.setConfig({ testTimeout: 90_000 });
 
 const TICK_LINE = /^(RELIANCE|TCS) is now (\d+(?:\.\d+)?)$/;
 const PING_LINE = /^\(ping from the server, answered with a pong\)$/;
@@ -206,7 +209,7 @@ describe.skipIf(PYTHON === undefined)(
 	() => {
 		it('prints the chapter’s ticks, answers pings, reconnects with backoff and re-subscribes after the server restarts, and stops on Ctrl+C', async () => {
 			// A short heartbeat so pings come during the test; the server drops a peer that does not pong.
-			const server = await startRestartable({ limits: { heartbeatIntervalMs: 1500 } });
+			const server = await startRestartable({ limits: { heartbeatIntervalMs: 4000 } });
 			try {
 				const monitor = await watchTicks(server.url);
 				const run = runPython(RAW_SOCKET, {
@@ -287,7 +290,7 @@ describe.skipIf(PYTHON === undefined)(
 			} finally {
 				await server.stop().catch(() => {});
 			}
-		}, 40_000);
+		});
 
 		it('stops with a clear message, and without retrying, when the key is refused', async () => {
 			const fixture = await startStream({ apiKey: 'secret' });

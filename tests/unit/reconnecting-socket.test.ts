@@ -188,7 +188,7 @@ describe('reconnecting', () => {
 		const expected = [0, 1, 2, 3, 4, 5, 6, 7].map((attempt) =>
 			backoffDelayMs(attempt, 0.5, DEFAULT_BACKOFF),
 		);
-		expect(expected).toEqual([750, 1500, 3000, 6000, 12000, 22500, 22500, 22500]);
+		expect(expected).toEqual([750, 1500, 3000, 6000, 6000, 6000, 6000, 6000]);
 		const waited: number[] = [];
 		for (let attempt = 0; attempt < expected.length; attempt++) {
 			const now = Date.now();
@@ -282,6 +282,52 @@ describe('reconnecting', () => {
 			expect(h.sockets).toHaveLength(2);
 			h.client.dispose();
 		}
+	});
+});
+
+describe('retryNow', () => {
+	it('skips the rest of the backoff and opens now, once', () => {
+		const h = harness();
+		h.client.connect();
+		h.latest().open();
+		h.latest().drop();
+		expect(h.client.state).toBe('reconnecting');
+		expect(h.client.retryNow()).toBe(true);
+		expect(h.sockets).toHaveLength(2);
+		expect(h.client.state).toBe('connecting');
+		// The scheduled retry is gone: no third socket when its time comes.
+		vi.advanceTimersByTime(60_000);
+		expect(h.sockets).toHaveLength(2);
+		h.latest().open();
+		expect(h.opens).toEqual([false, true]);
+	});
+
+	it('does nothing unless a retry is waiting', () => {
+		const h = harness();
+		expect(h.client.retryNow()).toBe(false);
+		h.client.connect();
+		expect(h.client.retryNow()).toBe(false);
+		h.latest().open();
+		expect(h.client.retryNow()).toBe(false);
+		h.client.disconnect();
+		expect(h.client.retryNow()).toBe(false);
+		expect(h.sockets).toHaveLength(1);
+	});
+});
+
+describe('ping', () => {
+	it('sends one ping now when open and tells onSend, and nothing otherwise', () => {
+		const h = harness();
+		expect(h.client.ping()).toBe(false);
+		h.client.connect();
+		h.latest().open();
+		expect(h.client.ping()).toBe(true);
+		expect(JSON.parse(h.latest().sent.at(-1)!)).toEqual({
+			action: 'ping',
+			timestamp: START_MS,
+			_pingId: 1,
+		});
+		expect(h.selfSent).toEqual(h.latest().sent);
 	});
 });
 

@@ -607,6 +607,18 @@ describe('timeouts', () => {
 		});
 	}
 
+	it('closes a connection whose headers trickle in forever, even if it never reads', async () => {
+		const socket = netConnect(slowPort, '127.0.0.1');
+		socket.pause(); // never read
+		socket.on('error', () => {});
+		await new Promise((resolveConnect) => socket.once('connect', resolveConnect));
+		socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+		const drip = setInterval(() => socket.write('a'), 100);
+		// Once the server has closed, a write fails and the socket closes on this side too.
+		await new Promise((resolveClosed) => socket.once('close', resolveClosed));
+		clearInterval(drip);
+	});
+
 	it('answers a request whose headers never finish with 408 and closes', async () => {
 		expect(await stall('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ')).toMatch(/^HTTP\/1\.1 408 /);
 	});

@@ -363,3 +363,29 @@ describe('determinism across processes', () => {
 		}
 	});
 });
+
+describe('re-authenticating with a wrong key', () => {
+	it('de-authenticates over a real socket: no tick after the refusal, subscribe refused', async () => {
+		fixture = await startStream({ apiKey: 'right', rateMultiplier: 20 });
+		const client = await connect(fixture.url);
+		client.send({ action: 'authenticate', api_key: 'right' });
+		await client.next((f) => f.type === 'auth');
+		client.send(CHAPTER);
+		await client.next(isTick('RELIANCE'));
+		client.send({ action: 'authenticate', api_key: 'wrong' });
+		const refusal = await client.next((f) => f.code === 'AUTHENTICATION_ERROR');
+		expect(refusal).toEqual({
+			status: 'error',
+			code: 'AUTHENTICATION_ERROR',
+			message: 'Invalid API key',
+		});
+		client.send(CHAPTER);
+		await client.next((f) => f.code === 'NOT_AUTHENTICATED');
+		client.send({ action: 'ping', timestamp: 1 });
+		const pong = await client.next((f) => f.type === 'pong');
+		// Frames arrive in the order the server sent them: none priced after the refusal.
+		const after = client.frames.slice(client.frames.indexOf(refusal), client.frames.indexOf(pong));
+		expect(after.filter((f) => f.type === 'market_data')).toEqual([]);
+		client.ws.close();
+	});
+});

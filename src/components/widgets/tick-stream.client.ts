@@ -1,58 +1,76 @@
-// <ch-tick-stream>: the live demo stream (product.md §7). A reconnecting client to /stream on the
-// page's own origin sends EX 1's subscribe message, and after every reconnect sends again what
-// the reader has subscribed to (a WebSocket's subscriptions die with it). Every frame is shown:
-// the ticker table, the on_tick console and the frame log. If the server never answers (the
-// site served as static files), the same engine and protocol run in the page instead, labelled.
+// <ch-tick-stream>: the live demo stream (product.md §7). A reconnecting client to the page's
+// stream (data-stream-url: a path on this origin, or a ws(s):// URL on another, which speaks the
+// standalone protocol: authenticate with the demo key first) sends EX 1's subscribe message, and
+// after every reconnect sends again what the reader has subscribed to (a WebSocket's
+// subscriptions die with it). Every frame is shown: the ticker table, the on_tick console and the
+// frame log. If the server never answers, the panel says why when it can tell, then runs the
+// same engine and protocol in the page instead, labelled.
 //
 // Rendering: messages only update the model; one FrameBatcher render per animation frame writes
 // the DOM, so 50 ticks a second cost at most one layout per frame. The console, the log and the
 // sparklines are ring buffers. State for tests and the render benchmark: data-state
 // (static|connecting|open|reconnecting|closed), data-transport (server|simulation),
-// data-received (frames received) and data-rendered (frames painted).
+// data-received (frames received), data-printed (on_tick lines printed) and data-rendered
+// (frames painted).
 import { FrameBatcher } from '../../client/frame-batcher.client.ts';
+import { FrameLogView } from '../../client/frame-log-view.client.ts';
 import { inPageSocketFactory } from '../../client/in-page-stream.client.ts';
 import {
 	ReconnectingSocket,
+	type CloseInfo,
 	type SocketStateInfo,
 	type StreamSocket,
 } from '../../client/reconnecting-socket.client.ts';
-import { STREAM_STATE_EVENT, type StreamStateDetail } from '../../lib/events.ts';
+import { WireInspector } from '../../client/wire-inspector.client.ts';
+import { parseFrameKind, type FrameDirection } from '../../lib/frame-log.ts';
 import { createPollingEquivalent } from '../../lib/polling-equivalent.ts';
-import { parseClientMessage } from '../../lib/protocol.ts';
+import { parseClientMessage, type ClientRequest } from '../../lib/protocol.ts';
 import { onTickLine } from '../../lib/py-render.ts';
-import { parseServerFrame, type MarketDataFrame } from '../../lib/server-frames.ts';
+import {
+	parseServerFrame,
+	type MarketDataFrame,
+	type ServerFrame,
+} from '../../lib/server-frames.ts';
 import { PriceWindow, sparklinePath, TICKER_SPARK_BOX } from '../../lib/sparkline.ts';
+import {
+	TickDeduper,
+	connectFailureReason,
+	reconnectSentence,
+	refusalSummary,
+	refusedEntries,
+	secondsUntil,
+	tickLiteral,
+	type StreamProbe,
+} from '../../lib/stream-panel.ts';
+import { resolveStreamEndpoint, type StreamEndpoint } from '../../lib/stream-url.ts';
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
 const CONSOLE_LINES = 200;
-const LOG_ENTRIES = 150;
-/** Longest frame text shown in the log; a depth frame is ~1 KB, so this only trims oddities. */
-const LOG_TEXT_MAX = 2000;
 const SPARK_POINTS = 60;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** The key the panel authenticates with on a standalone server (its demo mode takes any key). */
+const DEMO_API_KEY = 'demo';
+/** How long the page waits for the plain-HTTP probe that says why a stream did not answer. */
+const PROBE_TIMEOUT_MS = 3000;
+const AUTHENTICATE = JSON.stringify({ action: 'authenticate', api_key: DEMO_API_KEY });
+const HANDSHAKE = JSON.stringify({ action: 'handshake' });
+
+type Field = 'ltp' | 'change' | 'open' | 'high' | 'low' | 'volume' | 'bid' | 'ask';
 
 interface Row {
-	key: string;
 	symbol: string;
 	exchange: string;
 	element: HTMLTableRowElement;
-	cells: Record<
-		'ltp' | 'change' | 'open' | 'high' | 'low' | 'volume' | 'bid' | 'ask',
-		HTMLTableCellElement
-	>;
+	cells: Record<Field, HTMLTableCellElement>;
 	path: SVGPathElement;
+	/** " (unsubscribed)" beside the symbol once no mode is held. */
+	note: HTMLSpanElement;
 	prices: PriceWindow;
 	first: number | undefined;
 	last: MarketDataFrame | undefined;
 	previousLtp: number | undefined;
 	dirty: boolean;
 	flash: 'up' | 'down' | undefined;
-}
-
-interface LogEntry {
-	direction: 'sent' | 'received';
-	atMs: number;
-	text: string;
 }
 
 function part<T extends Element = HTMLElement>(root: Element, name: string): T {
@@ -62,44 +80,101 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
 }
 
 const price = (value: number | undefined): string => (value === undefined ? '—' : value.toFixed(2));
-const clock = (ms: number): string => {
-	const d = new Date(ms);
-	const two = (n: number): string => String(n).padStart(2, '0');
-	return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-};
 
-class TickStream extends HTMLElement {
+/** Asks the stream's address over plain HTTP, to tell "nothing there" from "refused". */
+async function probe(endpoint: StreamEndpoint): Promise<StreamProbe> {
+	try {
+		const response = await fetch(endpoint.httpUrl, {
+			// Same origin: the status is readable. Elsewhere: an opaque reply still proves a server.
+			mode: endpoint.mount === 'page' ? 'same-origin' : 'no-cors',
+			cache: 'no-store',
+			signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+		});
+		return response.type === 'opaque'
+			? { outcome: 'answered' }
+			: { outcome: 'answered', status: response.status };
+	} catch (error) {
+		return error instanceof DOMException && error.name === 'TimeoutError'
+			? { outcome: 'unknown' }
+			: { outcome: 'silent' };
+	}
+}
+
+export class TickStream extends HTMLElement {
 	#socket: ReconnectingSocket | undefined;
+	/** Aborts every listener the element added when it was last connected. */
+	#listeners: AbortController | undefined;
+	#upgraded = false;
+	#endpoint: StreamEndpoint | undefined;
 	#transport: 'server' | 'simulation' = 'server';
+	/** Standalone mount: subscriptions wait for the `auth` success. */
+	#authenticated = false;
 	readonly #ledger = new SubscriptionLedger();
 	readonly #rows = new Map<string, Row>();
 	readonly #polling = createPollingEquivalent();
 	readonly #batcher = new FrameBatcher(() => this.#render());
+	readonly #deduper = new TickDeduper();
+	#log: FrameLogView | undefined;
+	#wire: WireInspector | undefined;
 	#consoleQueue: string[] = [];
-	#logQueue: LogEntry[] = [];
-	#logPaused = false;
-	#hiddenWhilePaused = 0;
+	#lastTick = '';
 	#received = 0;
+	/** Lines on_tick has printed (the console keeps only the last CONSOLE_LINES). */
+	#printed = 0;
 	#newestTickMs: number | undefined;
 	#stampedTickMs: number | undefined;
-	/** Moves the polling counter on while connected, even when no tick arrives. */
+	/** Moves the polling counter and the latency figures on while connected. */
 	#clockTimer: ReturnType<typeof setInterval> | undefined;
 	#stateInfo: SocketStateInfo = { state: 'idle', failures: 0 };
 	#countdown: ReturnType<typeof setInterval> | undefined;
 	#everOpened = false;
 	#fields: 'ltp' | 'quote' | 'depth' = 'ltp';
+	/** Why the page is simulating, said in the simulation note. */
+	#simulationReason = '';
+	#tableObserver: ResizeObserver | undefined;
+	/** The page's CSP refused a connection to the stream's host (it says so in a DOM event). */
+	#blockedByPolicy = false;
 
 	connectedCallback(): void {
 		if (this.#socket) return;
-		part(this, 'controls').inert = false;
-		part(this, 'log-controls').inert = false;
-		// The placeholder rows of the static HTML give way to live ones of the same shape.
-		part<HTMLTableSectionElement>(this, 'rows').replaceChildren();
-		// EX 1's message, compact, as the page rendered its placeholder rows from it.
-		const first = this.#parse(this.dataset.firstMessage ?? '');
-		if (first) this.#ledger.apply(first);
-		this.#rowsForLedger();
-		this.addEventListener('click', (event) => this.#onClick(event));
+		if (!this.#upgraded) this.#upgrade();
+		const listeners = new AbortController();
+		this.#listeners = listeners;
+		const signal = listeners.signal;
+		this.addEventListener('click', (event) => this.#onClick(event), { signal });
+		part(this, 'filters').addEventListener('input', () => this.#applyFilter(), { signal });
+		part(this, 'wire').addEventListener('toggle', () => this.#onWireToggle(), { signal });
+		// Back online, or back to this tab: a reader waiting on a retry gets it now.
+		addEventListener('online', () => this.#socket?.retryNow(), { signal });
+		document.addEventListener(
+			'visibilitychange',
+			() => {
+				if (document.visibilityState === 'visible') this.#socket?.retryNow();
+			},
+			{ signal },
+		);
+		document.addEventListener(
+			'securitypolicyviolation',
+			(event) => {
+				if (event.effectiveDirective !== 'connect-src' || !this.#endpoint) return;
+				try {
+					if (new URL(event.blockedURI).host !== new URL(this.#endpoint.url).host) return;
+				} catch {
+					// A blockedURI that is not a URL ('inline', 'eval') is not about the stream.
+					return;
+				}
+				this.#blockedByPolicy = true;
+				// Chromium then fires neither error nor close on the socket: end the attempt here.
+				if (this.#transport === 'server' && this.#stateInfo.state === 'connecting')
+					this.#socket?.forceReconnect(1006, 'blocked by the page’s Content-Security-Policy');
+			},
+			{ signal },
+		);
+		const wrap = part(this, 'table-wrap');
+		this.#tableObserver = new ResizeObserver(() => this.#showScrollHint());
+		this.#tableObserver.observe(wrap);
+		this.#tableObserver.observe(part(this, 'table'));
+
 		const params = new URL(location.href).searchParams;
 		// ?stream=simulate forces the in-page simulation; ?sim-rate=N speeds it up (benchmarks).
 		const simulate = params.get('stream') === 'simulate';
@@ -107,31 +182,38 @@ class TickStream extends HTMLElement {
 		const simulation = inPageSocketFactory({
 			rateMultiplier: Number.isFinite(rate) && rate > 0 ? Math.min(rate, 100) : 1,
 		});
-		this.#transport = simulate ? 'simulation' : 'server';
+		try {
+			this.#endpoint = resolveStreamEndpoint(this.dataset.streamUrl, location.href);
+		} catch (error) {
+			this.#endpoint = undefined;
+			this.#simulationReason = error instanceof Error ? error.message : String(error);
+		}
+		this.#transport = simulate || !this.#endpoint ? 'simulation' : 'server';
+		if (simulate) this.#simulationReason = 'You asked for the simulation (?stream=simulate).';
 		this.#socket = new ReconnectingSocket({
-			createSocket: simulate ? simulation : () => this.#serverSocket(),
+			createSocket: this.#transport === 'simulation' ? simulation : () => this.#serverSocket(),
 			onState: (info) => this.#onState(info),
 			onMessage: (text) => this.#onMessage(text),
 			onOpen: (reconnect) => this.#onOpen(reconnect),
 			onSend: (text) => this.#logFrame('sent', text),
-			onClose: (info) => {
-				// The server never answered, not once: serve the stream from the page instead.
-				if (this.#transport === 'server' && !info.opened && !this.#everOpened) {
-					this.#transport = 'simulation';
-					queueMicrotask(() => this.#socket?.useTransport(simulation));
-					return false;
-				}
-				return undefined;
-			},
+			onClose: (info) => this.#onClose(info, simulation),
 		});
 		this.#socket.connect();
 	}
 
 	disconnectedCallback(): void {
+		// Everything this element started stops; its model (rows, ledger, log) stays, so an
+		// element moved elsewhere in the page reconnects with the same subscriptions.
 		this.#socket?.dispose();
+		this.#socket = undefined;
+		this.#listeners?.abort();
+		this.#listeners = undefined;
+		this.#tableObserver?.disconnect();
+		this.#tableObserver = undefined;
 		this.#batcher.cancel();
 		clearInterval(this.#countdown);
 		clearInterval(this.#clockTimer);
+		this.#polling.pause();
 	}
 
 	/** Sends a message from the builder; subscriptions are remembered for reconnects. */
@@ -140,7 +222,8 @@ class TickStream extends HTMLElement {
 		if (request) this.#ledger.apply(request);
 		this.#rowsForLedger();
 		this.#markUnsubscribed();
-		if (this.#socket?.send(text)) {
+		this.#showProblems(undefined, []);
+		if (this.#canSend() && this.#socket?.send(text)) {
 			this.#logFrame('sent', text);
 			this.#announce('Sent your message to the stream.');
 		} else {
@@ -157,14 +240,67 @@ class TickStream extends HTMLElement {
 		});
 	}
 
-	#parse(text: string) {
+	/** The static HTML becomes live, once: the placeholder rows give way to live ones. */
+	#upgrade(): void {
+		this.#upgraded = true;
+		part(this, 'controls').inert = false;
+		part(this, 'log-controls').inert = false;
+		part<HTMLTableSectionElement>(this, 'rows').replaceChildren();
+		this.#log = new FrameLogView({
+			list: part<HTMLOListElement>(this, 'log'),
+			note: part(this, 'log-note'),
+			counts: part(this, 'log-counts'),
+		});
+		this.#wire = new WireInspector({
+			note: part(this, 'handshake-note'),
+			block: part(this, 'handshake'),
+			request: part(this, 'handshake-request'),
+			response: part(this, 'handshake-response'),
+			check: part(this, 'handshake-check'),
+			rtt: part(this, 'rtt'),
+			tickDelay: part(this, 'tick-delay'),
+		});
+		// EX 1's message, compact, as the page rendered its placeholder rows from it.
+		const first = this.#parse(this.dataset.firstMessage ?? '');
+		if (first) this.#ledger.apply(first);
+		this.#rowsForLedger();
+	}
+
+	#parse(text: string): ClientRequest | undefined {
 		const parsed = parseClientMessage(text);
 		return parsed.ok ? parsed.request : undefined;
 	}
 
 	#serverSocket(): StreamSocket {
-		const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-		return new WebSocket(`${scheme}//${location.host}/stream`);
+		return new WebSocket(this.#endpoint!.url);
+	}
+
+	#standalone(): boolean {
+		return this.#transport === 'server' && this.#endpoint?.mount === 'standalone';
+	}
+
+	#canSend(): boolean {
+		return this.#stateInfo.state === 'open' && (!this.#standalone() || this.#authenticated);
+	}
+
+	#onClose(info: CloseInfo, simulation: () => StreamSocket): boolean | undefined {
+		this.#authenticated = false;
+		// The server never answered, not once: say why if the page can tell, then serve the
+		// stream from the page instead (an intended fallback, announced in the panel).
+		if (this.#transport === 'server' && !info.opened && !this.#everOpened && this.#endpoint) {
+			const endpoint = this.#endpoint;
+			this.#transport = 'simulation';
+			void probe(endpoint).then((outcome) => {
+				// The violation event may come after the close; the probe is refused by it too.
+				this.#simulationReason = connectFailureReason(
+					endpoint.label,
+					this.#blockedByPolicy ? { outcome: 'blocked' } : outcome,
+				);
+				this.#socket?.useTransport(simulation);
+			});
+			return false;
+		}
+		return undefined;
 	}
 
 	/** One row per subscribed symbol, in the order subscribed, before its first tick arrives. */
@@ -175,44 +311,144 @@ class TickStream extends HTMLElement {
 	#onOpen(reconnect: boolean): void {
 		this.#everOpened ||= this.#transport === 'server';
 		this.#rowsForLedger();
-		const messages = this.#ledger.resubscribeMessages();
-		for (const message of messages) {
-			this.#socket?.send(message);
-			this.#logFrame('sent', message);
+		if (this.#standalone()) {
+			// A standalone (OpenAlgo-style) server wants the key before anything else.
+			this.#send(AUTHENTICATE);
+		} else {
+			this.#subscribeAll();
 		}
-		if (reconnect)
-			this.#announce(messages.length ? 'Reconnected and subscribed again.' : 'Reconnected.');
+		this.#socket?.ping();
+		this.#askHandshake();
+		this.#announce(reconnect ? 'Reconnected.' : this.#stateText());
+	}
+
+	/** Sends every remembered subscription (after a (re)connect, or the standalone auth). */
+	#subscribeAll(): void {
+		const messages = this.#ledger.resubscribeMessages();
+		for (const message of messages) this.#send(message);
+	}
+
+	#send(text: string): void {
+		if (this.#socket?.send(text)) this.#logFrame('sent', text);
+	}
+
+	/** Asks the page mount for its handshake, when the reader has the wire part open. */
+	#askHandshake(): void {
+		const wire = this.#wire;
+		if (!wire || !part<HTMLDetailsElement>(this, 'wire').open) return;
+		if (this.#transport === 'simulation') {
+			wire.say(
+				'There is no handshake to show: the in-page simulation opens no connection, so no HTTP request was upgraded.',
+			);
+		} else if (this.#standalone()) {
+			wire.say(
+				`The standalone server at ${this.#endpoint!.label} does not report its handshake (only the page mount does).`,
+			);
+		} else if (this.#stateInfo.state === 'open') {
+			this.#send(HANDSHAKE);
+		} else {
+			wire.say('Not connected: the handshake shows once the connection opens.');
+		}
+	}
+
+	#onWireToggle(): void {
+		if (part<HTMLDetailsElement>(this, 'wire').open) this.#askHandshake();
 	}
 
 	#onMessage(text: string): void {
 		this.#received++;
+		const nowMs = Date.now();
 		this.#logFrame('received', text);
 		const frame = parseServerFrame(text);
-		if (frame && 'type' in frame && frame.type === 'market_data') {
-			const row = this.#row(frame.symbol, frame.exchange);
-			const ltp = frame.data.ltp;
-			row.flash =
-				row.previousLtp === undefined || ltp === row.previousLtp
-					? row.flash
-					: ltp > row.previousLtp
-						? 'up'
-						: 'down';
-			row.previousLtp = ltp;
-			row.first ??= ltp;
-			row.prices.push(ltp);
-			row.last = frame;
-			row.dirty = true;
-			this.#newestTickMs = Math.max(this.#newestTickMs ?? 0, frame.data.timestamp);
-			if (frame.mode > 1 && this.#fields !== 'depth')
-				this.#fields = frame.mode === 3 ? 'depth' : 'quote';
-			// What the chapter's on_tick prints: print(tick["symbol"], "is now", tick["ltp"]).
-			this.#consoleQueue.push(onTickLine(frame.symbol, ltp));
-			if (this.#consoleQueue.length > CONSOLE_LINES)
-				this.#consoleQueue.splice(0, this.#consoleQueue.length - CONSOLE_LINES);
-		} else if (frame && 'type' in frame && frame.type === 'unsubscribe') {
-			this.#markUnsubscribed();
-		}
+		if (frame && 'type' in frame && frame.type === 'market_data') this.#onTick(frame, nowMs);
+		else if (frame) this.#onReply(frame, nowMs);
 		this.#batcher.request();
+	}
+
+	#onTick(frame: MarketDataFrame, nowMs: number): void {
+		const row = this.#row(frame.symbol, frame.exchange);
+		const ltp = frame.data.ltp;
+		row.flash =
+			row.previousLtp === undefined || ltp === row.previousLtp
+				? row.flash
+				: ltp > row.previousLtp
+					? 'up'
+					: 'down';
+		row.previousLtp = ltp;
+		row.first ??= ltp;
+		row.prices.push(ltp);
+		row.last = frame;
+		row.dirty = true;
+		this.#newestTickMs = Math.max(this.#newestTickMs ?? 0, frame.data.timestamp);
+		if (frame.mode > 1 && this.#fields !== 'depth')
+			this.#fields = frame.mode === 3 ? 'depth' : 'quote';
+		// The chapter's on_tick runs once per tick, however many modes carry it.
+		if (!this.#deduper.isNew(frame.symbol, frame.exchange, frame.data.timestamp)) return;
+		this.#wire?.tickArrived(frame.data.timestamp, nowMs);
+		// What the chapter's on_tick prints: print(tick["symbol"], "is now", tick["ltp"]).
+		this.#lastTick = `tick = ${tickLiteral(frame.symbol, ltp)}`;
+		this.#printed++;
+		this.#consoleQueue.push(onTickLine(frame.symbol, ltp));
+		if (this.#consoleQueue.length > CONSOLE_LINES)
+			this.#consoleQueue.splice(0, this.#consoleQueue.length - CONSOLE_LINES);
+	}
+
+	#onReply(frame: ServerFrame, nowMs: number): void {
+		if ('type' in frame && frame.type === 'handshake') {
+			void this.#wire?.show(frame);
+		} else if ('type' in frame && frame.type === 'auth' && frame.status === 'success') {
+			this.#authenticated = true;
+			this.#subscribeAll();
+		} else if ('type' in frame && frame.type === 'pong') {
+			if (typeof frame.client_timestamp === 'number')
+				this.#wire?.roundTrip(frame.client_timestamp, nowMs);
+		} else if ('type' in frame && frame.type === 'subscribe' && frame.status !== 'success') {
+			const refused = refusedEntries(frame);
+			for (const entry of refused) this.#forget(entry.symbol, entry.exchange);
+			this.#showProblems(
+				refusalSummary(refused.length, frame.subscriptions.length),
+				refused.map((entry) => `${entry.symbol} on ${entry.exchange}: ${entry.message}`),
+			);
+		} else if ('type' in frame && frame.type === 'unsubscribe') {
+			this.#markUnsubscribed();
+		} else if (!('type' in frame) && frame.status === 'error') {
+			if (frame.message === 'unknown action' || /handshake/i.test(frame.message)) {
+				this.#wire?.say('This server does not report its handshake.');
+			}
+			this.#showProblems(`The server answered with an error (${frame.code}):`, [frame.message]);
+		}
+	}
+
+	/** Drops a refused (symbol, exchange) from what is resent and from the table. */
+	#forget(symbol: string, exchange: string): void {
+		const modes = this.#ledger.modesOf(symbol, exchange);
+		if (modes.length)
+			this.#ledger.apply({
+				action: 'unsubscribe',
+				instruments: modes.map((mode) => ({ symbol, exchange, mode })),
+			});
+		const key = `${exchange}:${symbol}`;
+		const row = this.#rows.get(key);
+		if (row && !row.last) {
+			row.element.remove();
+			this.#rows.delete(key);
+		}
+		this.#markUnsubscribed();
+	}
+
+	/** Says in words what the server refused, or hides the box (summary undefined). */
+	#showProblems(summary: string | undefined, items: string[]): void {
+		const box = part(this, 'problems');
+		box.hidden = summary === undefined;
+		part(this, 'problems-summary').textContent = summary ?? '';
+		part(this, 'problems-list').replaceChildren(
+			...items.map((text) => {
+				const li = document.createElement('li');
+				li.textContent = text;
+				return li;
+			}),
+		);
+		if (summary) this.#announce(`${summary} ${items.join('; ')}`);
 	}
 
 	#row(symbol: string, exchange: string): Row {
@@ -222,13 +458,16 @@ class TickStream extends HTMLElement {
 		const element = document.createElement('tr');
 		const name = document.createElement('th');
 		name.scope = 'row';
+		name.className = 'ts-name';
 		const strong = document.createElement('span');
 		strong.className = 'ts-symbol';
 		strong.textContent = symbol;
 		const small = document.createElement('span');
 		small.className = 'ts-exchange';
 		small.textContent = exchange;
-		name.append(strong, ' ', small);
+		const note = document.createElement('span');
+		note.className = 'ts-unsubscribed';
+		name.append(strong, ' ', small, note);
 		const cell = (className: string): HTMLTableCellElement => {
 			const td = document.createElement('td');
 			td.className = className;
@@ -266,12 +505,12 @@ class TickStream extends HTMLElement {
 			cells.ask,
 		);
 		row = {
-			key,
 			symbol,
 			exchange,
 			element,
 			cells,
 			path,
+			note,
 			prices: new PriceWindow(SPARK_POINTS),
 			first: undefined,
 			last: undefined,
@@ -291,20 +530,46 @@ class TickStream extends HTMLElement {
 			if (row.element.hasAttribute('data-unsubscribed') === held) {
 				row.element.toggleAttribute('data-unsubscribed', !held);
 				row.element.title = held ? '' : 'Unsubscribed: no more ticks for this symbol';
+				// Said in words, which screen readers read too (CSS content is not reliably read).
+				row.note.textContent = held ? '' : ' (unsubscribed)';
 			}
 		}
 		this.#batcher.request();
 	}
 
-	#logFrame(direction: LogEntry['direction'], text: string): void {
-		if (this.#logPaused) {
-			this.#hiddenWhilePaused++;
-			return;
-		}
-		this.#logQueue.push({ direction, atMs: Date.now(), text });
-		if (this.#logQueue.length > LOG_ENTRIES)
-			this.#logQueue.splice(0, this.#logQueue.length - LOG_ENTRIES);
+	#logFrame(direction: FrameDirection, text: string): void {
+		this.#log?.add(direction, text, Date.now());
 		this.#batcher.request();
+	}
+
+	#applyFilter(): void {
+		const form = part(this, 'filters');
+		const value = (name: string): string =>
+			form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)?.value ?? '';
+		const direction = value('direction');
+		const kind = value('kind');
+		this.#log?.setFilter({
+			direction: direction === 'sent' || direction === 'received' ? direction : 'all',
+			kind: parseFrameKind(kind),
+			symbol: value('symbol'),
+			search: value('search'),
+		});
+		this.#batcher.request();
+	}
+
+	#exportLog(): void {
+		const text = this.#log?.exportText() ?? '';
+		const link = document.createElement('a');
+		link.href = URL.createObjectURL(new Blob([text], { type: 'application/jsonl' }));
+		link.download = `stream-frames-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+		link.click();
+		setTimeout(() => URL.revokeObjectURL(link.href), 0);
+	}
+
+	/** Says the table scrolls when its columns are wider than the panel. */
+	#showScrollHint(): void {
+		const wrap = part(this, 'table-wrap');
+		part(this, 'scroll-hint').hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
 	}
 
 	#render(): void {
@@ -333,7 +598,8 @@ class TickStream extends HTMLElement {
 				row.flash = undefined;
 			}
 		}
-		part<HTMLElement>(this, 'table').dataset.fields = this.#fields;
+		const table = part<HTMLElement>(this, 'table');
+		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
 
 		if (this.#consoleQueue.length) {
 			const out = part<HTMLElement>(this, 'console');
@@ -348,17 +614,9 @@ class TickStream extends HTMLElement {
 			// scrollTop = scrollHeight per frame would force a layout at 50 ticks a second).
 			out.prepend(...lines.reverse());
 			while (out.childElementCount > CONSOLE_LINES) out.lastElementChild?.remove();
+			part(this, 'last-tick').textContent = this.#lastTick;
 		}
-		if (this.#logQueue.length) {
-			const log = part<HTMLOListElement>(this, 'log');
-			const items = this.#logQueue.map((entry) => this.#logItem(entry));
-			this.#logQueue = [];
-			log.prepend(...items.reverse());
-			while (log.childElementCount > LOG_ENTRIES) log.lastElementChild?.remove();
-		}
-		part(this, 'log-note').textContent = this.#logPaused
-			? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.`
-			: '';
+		this.#log?.render();
 
 		const open = this.#stateInfo.state === 'open';
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
@@ -366,6 +624,7 @@ class TickStream extends HTMLElement {
 		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
 		part(this, 'polling').textContent = this.#polling.requests.toLocaleString('en-US');
 		this.dataset.received = String(this.#received);
+		this.dataset.printed = String(this.#printed);
 		if (this.#newestTickMs !== undefined && this.#newestTickMs !== this.#stampedTickMs) {
 			// For the render benchmark: the newest tick painted, and when it was painted (only
 			// when this frame brought one: the half-second counter refresh is not a tick).
@@ -375,36 +634,24 @@ class TickStream extends HTMLElement {
 		}
 	}
 
-	#logItem(entry: LogEntry): HTMLLIElement {
-		const item = document.createElement('li');
-		item.className = `ts-frame ts-frame--${entry.direction}`;
-		const arrow = document.createElement('span');
-		arrow.className = 'ts-dir';
-		arrow.textContent = entry.direction === 'sent' ? '↑ sent' : '↓ received';
-		const time = document.createElement('time');
-		time.dateTime = new Date(entry.atMs).toISOString();
-		time.textContent = clock(entry.atMs);
-		const code = document.createElement('code');
-		code.textContent =
-			entry.text.length > LOG_TEXT_MAX ? `${entry.text.slice(0, LOG_TEXT_MAX)}…` : entry.text;
-		item.append(arrow, ' ', time, ' ', code);
-		return item;
-	}
-
 	#onState(info: SocketStateInfo): void {
-		const previous = this.#stateInfo.state;
+		const previous = this.#stateInfo;
 		this.#stateInfo = info;
 		this.dataset.state = info.state;
 		this.dataset.transport = this.#transport;
 		clearInterval(this.#countdown);
 		clearInterval(this.#clockTimer);
-		if (info.state === 'open') this.#clockTimer = setInterval(() => this.#batcher.request(), 500);
+		if (info.state === 'open')
+			this.#clockTimer = setInterval(() => {
+				this.#wire?.renderLatency();
+				this.#batcher.request();
+			}, 500);
 		this.#showState();
 		if (info.state === 'reconnecting') this.#countdown = setInterval(() => this.#showState(), 250);
 		const buttons = {
 			connect: info.state === 'closed',
 			disconnect: info.state !== 'closed',
-			drop: info.state === 'open',
+			drop: info.state === 'open' && !this.#standalone(),
 		};
 		for (const [action, enabled] of Object.entries(buttons)) {
 			this.querySelector(`[data-action="${action}"]`)?.setAttribute(
@@ -412,42 +659,38 @@ class TickStream extends HTMLElement {
 				String(!enabled),
 			);
 		}
-		if (info.state !== previous) this.#announce(this.#stateText(false));
-		const detail: StreamStateDetail = {
-			state:
-				this.#transport === 'simulation' && info.state === 'open'
-					? 'simulated'
-					: info.state === 'idle'
-						? 'closed'
-						: info.state,
-			...(info.retryAtMs !== undefined
-				? { retryInSeconds: Math.max(0, Math.ceil((info.retryAtMs - Date.now()) / 1000)) }
-				: {}),
-		};
-		document.dispatchEvent(new CustomEvent(STREAM_STATE_EVENT, { detail }));
+		part(this, 'controls').querySelector<HTMLElement>('[data-action="retry"]')!.hidden =
+			info.state !== 'reconnecting';
+		// One sentence per attempt: the wait before it when scheduled, and the outcome (open or
+		// closed). "Connecting" between the two is not said: it is the attempt itself.
+		if (info.state === 'reconnecting')
+			this.#announce(
+				reconnectSentence(info.failures, secondsUntil(info.retryAtMs ?? Date.now(), Date.now())),
+			);
+		else if (info.state === 'closed' && previous.state !== 'closed')
+			this.#announce(this.#stateText());
 		this.#batcher.request();
 	}
 
-	#stateText(visible: boolean): string {
+	#where(): string {
+		return this.#transport === 'simulation'
+			? 'the in-page simulation'
+			: `the mock market at ${this.#endpoint?.label ?? ''}`;
+	}
+
+	#stateText(): string {
 		const info = this.#stateInfo;
-		const where =
-			this.#transport === 'simulation' ? 'the in-page simulation' : 'the mock market at /stream';
 		switch (info.state) {
 			case 'idle':
 			case 'connecting':
-				return `Connecting to ${where}…`;
+				return `Connecting to ${this.#where()}…`;
 			case 'open':
 				return this.#transport === 'simulation'
 					? 'Open: in-page simulation'
-					: 'Open: streaming from the mock market at /stream';
+					: `Open: streaming from ${this.#where()}`;
 			case 'reconnecting': {
-				const seconds = Math.max(
-					0,
-					Math.ceil(((info.retryAtMs ?? Date.now()) - Date.now()) / 1000),
-				);
-				return visible
-					? `Connection lost. Reconnecting in ${seconds} s…`
-					: `Connection lost. Reconnecting in ${seconds} seconds.`;
+				const seconds = secondsUntil(info.retryAtMs ?? Date.now(), Date.now());
+				return `Connection lost. Reconnecting in ${seconds} s…`;
 			}
 			case 'closed':
 				return 'Closed. Press Connect to open the stream again.';
@@ -455,9 +698,16 @@ class TickStream extends HTMLElement {
 	}
 
 	#showState(): void {
-		part(this, 'state').textContent = this.#stateText(true);
-		part(this, 'state').dataset.state = this.#stateInfo.state;
-		part<HTMLElement>(this, 'simulated').hidden = this.#transport !== 'simulation';
+		const state = part(this, 'state');
+		const text = this.#stateText();
+		if (state.textContent !== text) state.textContent = text;
+		state.dataset.state = this.#stateInfo.state;
+		const simulated = this.#transport === 'simulation';
+		part(this, 'simulated').hidden = !simulated;
+		// Spaces around it: the note's parts are inline, and the markup leaves none between them.
+		part(this, 'simulated-reason').textContent = ` ${this.#simulationReason} `;
+		part(this, 'intro').hidden = simulated;
+		part(this, 'intro-simulated').hidden = !simulated;
 	}
 
 	#announce(text: string): void {
@@ -474,22 +724,28 @@ class TickStream extends HTMLElement {
 			case 'disconnect':
 				this.#socket.disconnect();
 				break;
-			case 'drop': {
-				// The server closes the connection on purpose (code 4000): watch the reconnect.
-				const text = JSON.stringify({ action: 'simulate_drop' });
-				if (this.#socket.send(text)) this.#logFrame('sent', text);
+			case 'retry':
+				this.#socket.retryNow();
 				break;
-			}
-			case 'pause-log':
-				this.#logPaused = !this.#logPaused;
-				this.#hiddenWhilePaused = 0;
-				button.setAttribute('aria-pressed', String(this.#logPaused));
-				button.textContent = this.#logPaused ? 'Resume log' : 'Pause log';
+			case 'drop':
+				// The server closes the connection on purpose (code 4000): watch the reconnect.
+				this.#send(JSON.stringify({ action: 'simulate_drop' }));
+				break;
+			case 'pause-log': {
+				const paused = !this.#log?.paused;
+				this.#log?.setPaused(paused);
+				button.setAttribute('aria-pressed', String(paused));
+				button.textContent = paused ? 'Resume log' : 'Pause log';
 				this.#batcher.request();
 				break;
+			}
 			case 'clear-log':
-				part(this, 'log').replaceChildren();
-				part(this, 'console').replaceChildren();
+				// The frame log only: the console is on_tick's output, not the log's.
+				this.#log?.clear();
+				this.#batcher.request();
+				break;
+			case 'export-log':
+				this.#exportLog();
 				break;
 		}
 	}

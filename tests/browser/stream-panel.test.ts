@@ -1,0 +1,626 @@
+// The live stream panel off the happy path, in Chromium against the built site: a server that
+// goes away and comes back, refusals said in words, the on_tick console honest and once per
+// tick, the frame log as a tester's log, the handshake and latency, the stream URL pointing
+// elsewhere, a moved element, the table at 360 px and desktop, and axe in every state reached.
+// Order, not time: the tests wait for frames and states, and compare what crossed the wire.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startSiteServer } from '../../server/site-server.ts';
+import { createStandaloneServer } from '../../server/standalone.ts';
+import { createStreamServer } from '../../server/stream-server.ts';
+import {
+	axeViolations,
+	browserAvailable,
+	collectErrors,
+	frames,
+	holdRequests,
+	launchBrowser,
+	newContext,
+	parseFrame as parsed,
+	recordWire,
+	siteDist,
+	startSite,
+	type ContextOptions,
+	type SiteUnderTest,
+	type WireFrame,
+} from './harness.ts';
+
+const CHAPTER = '/chapters/39-what-a-websocket-is/';
+
+/** Records every text the panel's live region is given, from now on. */
+async function recordAnnouncements(page: Page): Promise<void> {
+	await page.evaluate(() => {
+		const live = document.querySelector('ch-tick-stream [data-part="live"]')!;
+		const said: string[] = [];
+		(window as unknown as { said: string[] }).said = said;
+		new MutationObserver(() => said.push(live.textContent ?? '')).observe(live, {
+			childList: true,
+			characterData: true,
+			subtree: true,
+		});
+	});
+}
+const announcements = (page: Page): Promise<string[]> =>
+	page.evaluate(() => (window as unknown as { said: string[] }).said);
+
+describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, () => {
+	let site: SiteUnderTest;
+	let browser: Browser;
+	const contexts: BrowserContext[] = [];
+
+	beforeAll(async () => {
+		// The page is pointed at other local origins below; its CSP lets it try those (not 127.0.0.2).
+		site = await startSite({
+			rateMultiplier: 4,
+			connectSources: [
+				'ws://127.0.0.1:*',
+				'http://127.0.0.1:*',
+				'ws://localhost:*',
+				'http://localhost:*',
+			],
+		});
+		browser = await launchBrowser();
+	});
+	afterAll(async () => {
+		for (const context of contexts) await context.close().catch(() => {});
+		await browser?.close();
+		await site?.close();
+	});
+
+	async function open(
+		options: ContextOptions = {},
+		url = site.url + CHAPTER,
+	): Promise<{ page: Page; errors: string[]; wire: WireFrame[]; context: BrowserContext }> {
+		const context = await newContext(browser, options);
+		contexts.push(context);
+		const page = await context.newPage();
+		const errors = collectErrors(page);
+		const wire = recordWire(page);
+		await page.goto(url);
+		return { page, errors, wire, context };
+	}
+
+	const stream = (page: Page) => page.locator('ch-tick-stream');
+	const consoleLines = (page: Page): Promise<string[]> =>
+		stream(page).locator('[data-part="console"] > div').allTextContents();
+
+	/** How many lines on_tick has printed so far (the console itself keeps only the last 200). */
+	const printed = async (page: Page): Promise<number> =>
+		Number((await stream(page).getAttribute('data-printed')) ?? 0);
+
+	async function streamOpen(page: Page): Promise<void> {
+		await stream(page).scrollIntoViewIfNeeded();
+		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 20_000 });
+	}
+
+	/** Sends a message as the builder's "Send to the live stream" does. */
+	async function send(page: Page, message: unknown): Promise<void> {
+		await page.evaluate((text) => {
+			document.dispatchEvent(new CustomEvent('ch:send-message', { detail: { text } }));
+		}, JSON.stringify(message));
+	}
+
+	it('reconnects within the 8 s cap after a real restart, says one sentence per attempt, and offers Retry now', async () => {
+		const own = await startSite();
+		const port = Number(new URL(own.url).port);
+		let restarted: SiteUnderTest | undefined;
+		try {
+			const { page, errors } = await open({}, own.url + CHAPTER);
+			await streamOpen(page);
+			await recordAnnouncements(page);
+			await own.close(); // the server goes away: 1001 to the page, then nothing listens
+			await page.waitForSelector('ch-tick-stream[data-state="reconnecting"]');
+			const retry = stream(page).getByRole('button', { name: 'Retry now' });
+			expect(await retry.isVisible()).toBe(true);
+			// Let three attempts fail against the closed port.
+			await page.waitForFunction(
+				() =>
+					(window as unknown as { said: string[] }).said.filter((s) => s.startsWith('Attempt'))
+						.length >= 3,
+				undefined,
+				{ timeout: 30_000 },
+			);
+			const said = await announcements(page);
+			expect(said[0]).toBe('Connection lost. Reconnecting in 1 second.');
+			for (const [index, sentence] of said.slice(1, 4).entries()) {
+				const match = sentence.match(
+					/^Attempt (\d+) did not connect\. Trying again in (\d+) (seconds?)\.$/,
+				);
+				expect(match, sentence).not.toBeNull();
+				expect(Number(match![1])).toBe(index + 1);
+				expect(Number(match![2])).toBeLessThanOrEqual(8);
+				expect(match![3]).toBe(Number(match![2]) === 1 ? 'second' : 'seconds');
+			}
+			// No "Connecting…" in between: one sentence per attempt.
+			expect(said.some((s) => s.startsWith('Connecting'))).toBe(false);
+			expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+
+			restarted = await startSite({ port });
+			await retry.click();
+			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
+			expect((await announcements(page)).at(-1)).toBe('Reconnected.');
+			const count = await printed(page);
+			await expect.poll(() => printed(page), { timeout: 15_000 }).toBeGreaterThan(count);
+
+			// The browser coming back online retries at once too.
+			await restarted.close();
+			await page.waitForSelector('ch-tick-stream[data-state="reconnecting"]');
+			restarted = await startSite({ port });
+			const context = page.context();
+			await context.setOffline(true);
+			await context.setOffline(false); // fires `online`
+			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
+
+			// And so does the tab becoming visible again.
+			await restarted.close();
+			await page.waitForSelector('ch-tick-stream[data-state="reconnecting"]');
+			restarted = await startSite({ port });
+			await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
+			expect(
+				errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|ERR_INTERNET/.test(e)),
+			).toEqual([]);
+		} finally {
+			await restarted?.close();
+		}
+	});
+
+	it('prints one on_tick line per tick across modes, shows how the tick is made, and Clear leaves the console', async () => {
+		const { page, errors, wire } = await open();
+		await streamOpen(page);
+		await send(page, {
+			action: 'subscribe',
+			mode: 'quote',
+			symbols: [{ symbol: 'TCS', exchange: 'NSE' }],
+		});
+		// Wait for TCS ticks carried at both modes.
+		const tcsFrames = () =>
+			wire
+				.filter((f) => f.direction === 'received')
+				.map(parsed)
+				.filter((f) => f.type === 'market_data' && f.symbol === 'TCS');
+		await expect
+			.poll(
+				() =>
+					new Set(
+						tcsFrames()
+							.filter((f) => f.mode === 2)
+							.map((f) => (f.data as { timestamp: number }).timestamp),
+					).size,
+				{
+					timeout: 20_000,
+				},
+			)
+			.toBeGreaterThanOrEqual(3);
+		await stream(page).getByRole('button', { name: 'Disconnect', exact: true }).click();
+		await page.waitForSelector('ch-tick-stream[data-state="closed"]');
+		await frames(page, 2);
+		const ticks = tcsFrames();
+		const stamps = new Set(ticks.map((f) => (f.data as { timestamp: number }).timestamp));
+		expect(ticks.length).toBeGreaterThan(stamps.size); // some ticks did come in two modes
+		const lines = (await consoleLines(page)).filter((line) => line.startsWith('TCS'));
+		expect(lines).toHaveLength(stamps.size);
+
+		// The honest line: the chapter's tick, made from the frame, beside the console.
+		const pane = stream(page).locator('[data-part="honesty"]');
+		expect(await pane.textContent()).toContain('"ltp": frame["data"]["ltp"]');
+		const newest = (await consoleLines(page))[0]!;
+		const [symbol, , , ltp] = newest.split(' ');
+		expect(await stream(page).locator('[data-part="last-tick"]').textContent()).toBe(
+			`tick = {"symbol": "${symbol}", "ltp": ${ltp}}`,
+		);
+
+		await stream(page).getByRole('button', { name: 'Clear' }).click();
+		await frames(page, 2);
+		expect(await stream(page).locator('[data-part="log"] > li').count()).toBe(0);
+		expect((await consoleLines(page)).length).toBeGreaterThan(0);
+		expect(errors).toEqual([]);
+	});
+
+	it('says which entries the server refused and why, keeps streaming the rest, and passes axe', async () => {
+		const { page, errors } = await open();
+		await streamOpen(page);
+		await send(page, {
+			action: 'subscribe',
+			mode: 'ltp',
+			symbols: [
+				{ symbol: 'RELAINCE', exchange: 'NSE' },
+				{ symbol: 'INFY', exchange: 'NSE' },
+			],
+		});
+		const problems = stream(page).locator('[data-part="problems"]');
+		await expect.poll(() => problems.isVisible(), { timeout: 10_000 }).toBe(true);
+		expect(await problems.textContent()).toContain('The server refused 1 of 2 entries');
+		expect(await problems.textContent()).toMatch(/RELAINCE on NSE: .*RELIANCE\?/);
+		const rows = stream(page).locator('tbody th .ts-symbol');
+		await expect.poll(() => rows.allTextContents()).toEqual(['RELIANCE', 'TCS', 'INFY']);
+		await expect
+			.poll(async () => (await consoleLines(page)).some((l) => l.startsWith('INFY')), {
+				timeout: 15_000,
+			})
+			.toBe(true);
+		expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+
+		// A message the server refuses whole: its error, in words.
+		await send(page, {
+			action: 'subscribe',
+			mode: 'fast',
+			symbols: [{ symbol: 'TCS', exchange: 'NSE' }],
+		});
+		await expect
+			.poll(() => problems.textContent(), { timeout: 10_000 })
+			.toMatch(/The server answered with an error \([A-Z_]+\)/);
+		expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+		expect(errors).toEqual([]);
+	});
+
+	it('stops a symbol’s ticks at the unsubscribe ack, dims its row legibly, and passes axe', async () => {
+		const { page, errors, wire } = await open();
+		await streamOpen(page);
+		await send(page, {
+			action: 'unsubscribe',
+			symbols: [{ symbol: 'TCS', exchange: 'NSE', mode: 1 }],
+		});
+		const tcsRow = stream(page).locator('tbody tr', { hasText: 'TCS' });
+		await expect.poll(() => tcsRow.getAttribute('data-unsubscribed')).toBe('');
+		const received = () => wire.filter((f) => f.direction === 'received').map(parsed);
+		// Wait until RELIANCE has ticked five times after the ack.
+		const afterAck = () => {
+			const frames = received();
+			const ack = frames.findIndex((f) => f.type === 'unsubscribe');
+			return ack < 0 ? [] : frames.slice(ack + 1).filter((f) => f.type === 'market_data');
+		};
+		await expect
+			.poll(() => afterAck().filter((f) => f.symbol === 'RELIANCE').length, { timeout: 20_000 })
+			.toBeGreaterThanOrEqual(5);
+		expect(afterAck().filter((f) => f.symbol === 'TCS')).toEqual([]);
+		expect(await tcsRow.textContent()).toContain('(unsubscribed)');
+		expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+		expect(errors).toEqual([]);
+	});
+
+	it('keeps a tester’s frame log: filters, search, counts, and Export as JSON lines', async () => {
+		const { page, errors } = await open();
+		await streamOpen(page);
+		await expect
+			.poll(async () => (await consoleLines(page)).length, { timeout: 15_000 })
+			.toBeGreaterThan(3);
+		await stream(page).getByText('Inspect the wire').click();
+		const tools = stream(page).locator('[data-part="filters"]');
+		const log = stream(page).locator('[data-part="log"]');
+
+		await tools.getByLabel('Direction').selectOption('sent');
+		await frames(page, 2);
+		const sentDirections = await log.locator('li .ts-dir').allTextContents();
+		expect(sentDirections.length).toBeGreaterThan(0);
+		expect(new Set(sentDirections)).toEqual(new Set(['↑ sent']));
+
+		await tools.getByLabel('Direction').selectOption('all');
+		await tools.getByLabel('Type').selectOption('market_data');
+		await tools.getByLabel('Symbol').fill('tcs');
+		await frames(page, 2);
+		const tcsOnly = await log.locator('li code').allTextContents();
+		expect(tcsOnly.length).toBeGreaterThan(0);
+		for (const text of tcsOnly)
+			expect(JSON.parse(text)).toMatchObject({ type: 'market_data', symbol: 'TCS' });
+
+		await tools.getByLabel('Type').selectOption('all');
+		await tools.getByLabel('Symbol').fill('');
+		await tools.getByLabel('Search').fill('"action":"subscribe"');
+		await frames(page, 2);
+		const found = await log.locator('li code').allTextContents();
+		expect(found).toEqual([
+			'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}',
+		]);
+		expect(await stream(page).locator('[data-part="log-counts"]').textContent()).toMatch(
+			/market data [1-9][\d,]* · acks 1 · errors 0 · pongs \d+ · requests sent [1-9]/,
+		);
+
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			tools.getByRole('button', { name: 'Export (JSON lines)' }).click(),
+		]);
+		const lines = (await readFile((await download.path())!, 'utf8'))
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(lines[0]).toMatchObject({
+			direction: 'sent',
+			kind: 'request',
+			frame: { action: 'subscribe', mode: 'ltp' },
+		});
+		expect(lines.some((l) => l.direction === 'received' && l.kind === 'market_data')).toBe(true);
+		for (const line of lines) expect(new Date(line.time).toISOString()).toBe(line.time);
+		expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+		expect(errors).toEqual([]);
+	});
+
+	it('breaks frames in the log between tokens, never inside a word, at 360 px', async () => {
+		const { page } = await open({ width: 360 });
+		await streamOpen(page);
+		await expect
+			.poll(() => stream(page).locator('[data-part="log"] > li').count(), { timeout: 15_000 })
+			.toBeGreaterThan(3);
+		const badBreaks = await page.evaluate(() => {
+			const bad: string[] = [];
+			for (const code of document.querySelectorAll('ch-tick-stream [data-part="log"] code')) {
+				const text = code.textContent ?? '';
+				const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+				let previousTop: number | undefined;
+				let previousChar = '';
+				for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+					for (let i = 0; i < (node.textContent ?? '').length; i++) {
+						const range = document.createRange();
+						range.setStart(node, i);
+						range.setEnd(node, i + 1);
+						const top = range.getBoundingClientRect().top;
+						const char = node.textContent![i]!;
+						// A new line between two letters or digits is a word cut in two.
+						if (
+							previousTop !== undefined &&
+							top > previousTop + 2 &&
+							/\w/.test(previousChar) &&
+							/\w/.test(char)
+						)
+							bad.push(`${text.slice(0, 40)}… breaks between "${previousChar}" and "${char}"`);
+						previousTop = top;
+						previousChar = char;
+					}
+				}
+			}
+			return bad;
+		});
+		expect(badBreaks).toEqual([]);
+	});
+
+	it('shows the handshake the browser made, with Sec-WebSocket-Accept checked, and the latency', async () => {
+		const { page, errors } = await open();
+		await streamOpen(page);
+		await stream(page).getByText('Inspect the wire').click();
+		const check = stream(page).locator('[data-part="handshake-check"]');
+		await expect.poll(() => check.getAttribute('data-verified'), { timeout: 10_000 }).toBe('true');
+		const request = await stream(page).locator('[data-part="handshake-request"]').textContent();
+		expect(request).toMatch(/^GET \/stream HTTP\/1\.1\n/);
+		expect(request).toMatch(/\nSec-WebSocket-Key: [A-Za-z0-9+/]{22}==/);
+		expect(request).not.toMatch(/cookie|authorization/i);
+		const response = await stream(page).locator('[data-part="handshake-response"]').textContent();
+		expect(response).toMatch(/^HTTP\/1\.1 101 Switching Protocols\n/);
+		const accept = response!.match(/Sec-WebSocket-Accept: (\S+)/)![1]!;
+		expect(await check.textContent()).toContain(accept);
+		await expect
+			.poll(() => stream(page).locator('[data-part="rtt"]').textContent(), { timeout: 10_000 })
+			.toMatch(/^last \d+ ms, average \d+ ms over \d+ pings?$/);
+		await expect
+			.poll(() => stream(page).locator('[data-part="tick-delay"]').textContent(), {
+				timeout: 10_000,
+			})
+			.toMatch(/^last \d+ ms, average \d+ ms over [\d,]+ ticks?$/);
+		// Quiet: no live region in the wire part.
+		expect(await stream(page).locator('[data-part="wire"] [aria-live]').count()).toBe(0);
+		expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+		expect(errors).toEqual([]);
+	});
+
+	it('on a static host says why it simulates, claims no WebSocket, shows no handshake, and passes axe', async () => {
+		const staticSite = await startSiteServer({ root: siteDist, host: '127.0.0.1', port: 0 });
+		try {
+			const { page, wire } = await open(
+				{ colorScheme: 'dark' },
+				new URL(CHAPTER, staticSite.url).href,
+			);
+			await stream(page).scrollIntoViewIfNeeded();
+			await page.waitForSelector('ch-tick-stream[data-transport="simulation"][data-state="open"]', {
+				timeout: 20_000,
+			});
+			const note = stream(page).locator('[data-part="simulated"]');
+			expect(await note.textContent()).toContain(
+				'There is no stream server at /stream (the site is served as plain files).',
+			);
+			const intro = await stream(page).locator('.ts-intro:visible').allTextContents();
+			expect(intro).toHaveLength(1);
+			expect(intro[0]).not.toMatch(/opens a WebSocket/);
+			expect(intro[0]).toMatch(/runs the mock market inside the page/);
+			await stream(page).getByText('Inspect the wire').click();
+			expect(await stream(page).locator('[data-part="handshake-note"]').textContent()).toMatch(
+				/There is no handshake to show/,
+			);
+			await expect
+				.poll(async () => (await consoleLines(page)).length, { timeout: 10_000 })
+				.toBeGreaterThan(0);
+			expect(wire.filter((f) => f.direction === 'received')).toEqual([]);
+			expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+		} finally {
+			await staticSite.close();
+		}
+	});
+
+	/** Opens the chapter with the panel's code held back, points it at `streamUrl`, then lets it run. */
+	async function openWithStreamUrl(streamUrl: string): Promise<{ page: Page; wire: WireFrame[] }> {
+		const context = await newContext(browser);
+		contexts.push(context);
+		const release = await holdRequests(context, '**/tick-stream.client.*.js');
+		const page = await context.newPage();
+		const wire = recordWire(page);
+		await page.goto(site.url + CHAPTER);
+		await stream(page).evaluate(
+			(element, url) => element.setAttribute('data-stream-url', url),
+			streamUrl,
+		);
+		await stream(page).scrollIntoViewIfNeeded();
+		release();
+		return { page, wire };
+	}
+
+	it('speaks the standalone protocol to a stream on another origin: authenticate with demo first', async () => {
+		const standalone = createStreamServer({ mount: 'standalone' });
+		const server = createStandaloneServer(standalone);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const { page, wire } = await openWithStreamUrl(`ws://127.0.0.1:${port}/`);
+			await page.waitForSelector('ch-tick-stream[data-state="open"][data-transport="server"]', {
+				timeout: 20_000,
+			});
+			await expect
+				.poll(async () => (await consoleLines(page)).length, { timeout: 15_000 })
+				.toBeGreaterThan(0);
+			const sent = wire.filter((f) => f.direction === 'sent').map(parsed);
+			expect(sent[0]).toEqual({ action: 'authenticate', api_key: 'demo' });
+			expect(sent.findIndex((m) => m.action === 'subscribe')).toBeGreaterThan(0);
+			// The frame log shows the authenticate too (oldest last).
+			expect(await stream(page).locator('.ts-frame--sent code').last().textContent()).toBe(
+				'{"action":"authenticate","api_key":"demo"}',
+			);
+			expect(await stream(page).locator('[data-part="state"]').textContent()).toContain(
+				`ws://127.0.0.1:${port}/`,
+			);
+		} finally {
+			await standalone.close();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('says nothing is listening, the page’s CSP refused it, or the origin was refused, before it simulates', async () => {
+		// A port that was just free: nothing listens there.
+		const probe: Server = createServer();
+		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+		const { port } = probe.address() as AddressInfo;
+		await new Promise((resolve) => probe.close(resolve));
+		const silent = await openWithStreamUrl(`ws://127.0.0.1:${port}/`);
+		await silent.page.waitForSelector(
+			'ch-tick-stream[data-transport="simulation"][data-state="open"]',
+			{ timeout: 20_000 },
+		);
+		expect(await stream(silent.page).locator('[data-part="simulated"]').textContent()).toContain(
+			`Nothing is listening at ws://127.0.0.1:${port}/`,
+		);
+
+		// An address the page's own Content-Security-Policy does not allow.
+		const blocked = await openWithStreamUrl(`ws://127.0.0.2:${port}/`);
+		await blocked.page.waitForSelector(
+			'ch-tick-stream[data-transport="simulation"][data-state="open"]',
+			{
+				timeout: 20_000,
+			},
+		);
+		expect(await stream(blocked.page).locator('[data-part="simulated"]').textContent()).toContain(
+			`This page's Content-Security-Policy does not allow connecting to ws://127.0.0.2:${port}/`,
+		);
+
+		// The site's own stream under another name (localhost): its origin check refuses this page.
+		const refused = await openWithStreamUrl(`ws://localhost:${new URL(site.url).port}/stream`);
+		await refused.page.waitForSelector(
+			'ch-tick-stream[data-transport="simulation"][data-state="open"]',
+			{ timeout: 20_000 },
+		);
+		expect(await stream(refused.page).locator('[data-part="simulated"]').textContent()).toMatch(
+			/A server answered at ws:\/\/localhost:\d+\/stream but refused the WebSocket handshake/,
+		);
+	});
+
+	it('survives being moved: it reconnects, keeps its subscriptions, and closes what it opened', async () => {
+		const { page, errors, wire } = await open();
+		await streamOpen(page);
+		const sockets: string[] = [];
+		page.on('websocket', (socket) => {
+			sockets.push('open');
+			socket.on('close', () => sockets.push('close'));
+		});
+		await stream(page).evaluate((element) => {
+			const holder = document.createElement('div');
+			document.body.append(holder);
+			holder.append(element); // disconnectedCallback, then connectedCallback
+		});
+		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 10_000 });
+		const count = await printed(page);
+		await expect.poll(() => printed(page), { timeout: 15_000 }).toBeGreaterThan(count);
+		const subscribes = wire
+			.filter((f) => f.direction === 'sent')
+			.map(parsed)
+			.filter((m) => m.action === 'subscribe');
+		expect(subscribes).toHaveLength(2); // once per connection, the same message
+		expect(subscribes[1]).toEqual(subscribes[0]);
+
+		await stream(page).evaluate((element) => element.remove());
+		await expect.poll(() => sockets, { timeout: 10_000 }).toEqual(['open', 'close']);
+		expect(errors).toEqual([]);
+	});
+
+	for (const width of [360, 1280]) {
+		it(`shows every column a mode brings, or visibly scrolls to it (${width} px)`, async () => {
+			const { page } = await open({ width });
+			await streamOpen(page);
+			const table = stream(page).locator('[data-part="table"]');
+			const wrap = stream(page).locator('[data-part="table-wrap"]');
+			const hint = stream(page).locator('[data-part="scroll-hint"]');
+			for (const mode of ['ltp', 'quote', 'depth'] as const) {
+				if (mode !== 'ltp') {
+					await send(page, {
+						action: 'subscribe',
+						mode,
+						symbols: [{ symbol: 'RELIANCE', exchange: 'NSE' }],
+					});
+					await expect
+						.poll(() => table.getAttribute('data-fields'), { timeout: 15_000 })
+						.toBe(mode);
+				}
+				await frames(page, 3);
+				const headers = await table.locator('thead th:visible').allTextContents();
+				expect(headers.length).toBe({ ltp: 4, quote: 8, depth: 10 }[mode]);
+				const overflow = await wrap.evaluate((el) => el.scrollWidth - el.clientWidth);
+				if (width === 1280 || mode === 'ltp') {
+					expect(overflow, `${mode} at ${width} px fits`).toBeLessThanOrEqual(1);
+					expect(await hint.isVisible()).toBe(false);
+				} else {
+					// Too wide for a phone: said, and the symbol stays while the rest scrolls.
+					expect(await hint.isVisible()).toBe(true);
+					const scrolled = await wrap.evaluate((el) => {
+						el.scrollTo({ left: el.scrollWidth, behavior: 'instant' });
+						return el.scrollLeft;
+					});
+					expect(scrolled, `${mode}: the table scrolls`).toBeGreaterThan(0);
+					await frames(page, 2);
+					// Measured together, in one task: nothing moves between the two readings.
+					const boxes = await wrap.evaluate((el) => {
+						const headers = [...el.querySelectorAll('thead th')].filter(
+							(th) => getComputedStyle(th).display !== 'none',
+						);
+						const last = headers.at(-1)!.getBoundingClientRect();
+						const name = el.querySelector('tbody th')!.getBoundingClientRect();
+						const box = el.getBoundingClientRect();
+						return {
+							lastRight: last.right,
+							nameLeft: name.left,
+							left: box.left,
+							right: box.right,
+							scrollLeft: el.scrollLeft,
+						};
+					});
+					expect(
+						boxes.lastRight,
+						`${mode}: ${JSON.stringify({ scrolled, boxes })}`,
+					).toBeLessThanOrEqual(boxes.right + 1);
+					expect(boxes.nameLeft).toBeGreaterThanOrEqual(boxes.left - 1);
+				}
+			}
+			expect(await axeViolations(page, 'ch-tick-stream')).toEqual([]);
+		});
+	}
+
+	it('without JavaScript shows the author’s words and a short picture, not empty boxes', async () => {
+		const { page } = await open({ javaScriptEnabled: false, width: 360 });
+		await expect(
+			stream(page).getByText('With a stream, the server effectively calls you').isVisible(),
+		).resolves.toBe(true);
+		const picture = stream(page).locator('figure');
+		expect(await picture.isVisible()).toBe(true);
+		expect(await picture.textContent()).toContain('RELIANCE is now 1313.6');
+		expect(await picture.textContent()).toContain('"type":"market_data"');
+		expect(await stream(page).locator('table').isVisible()).toBe(false);
+		expect(await stream(page).locator('[data-part="console"]').isVisible()).toBe(false);
+		expect(await stream(page).getByRole('button').count()).toBe(0);
+	});
+});
