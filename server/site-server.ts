@@ -175,10 +175,16 @@ export function isSimpleRange(header: string): boolean {
 	return match !== null && (match[2] === '' || Number(match[1]) <= Number(match[2]));
 }
 
-/** The sha256 CSP sources of every inline <script> and <style> in the site's HTML. */
-export function inlineHashes(root: string): { scripts: string[]; styles: string[] } {
+/** The sha256 CSP sources of every inline <script> and <style> in the site's HTML, and the stream origins it names. */
+export function inlineHashes(root: string): {
+	scripts: string[];
+	styles: string[];
+	streams: string[];
+} {
 	const scripts = new Set<string>();
 	const styles = new Set<string>();
+	/** Origins of streams the pages were built to connect to (PUBLIC_STREAM_URL on another origin). */
+	const streams = new Set<string>();
 	const hash = (text: string) =>
 		`'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 	for (const file of walk(root)) {
@@ -195,8 +201,15 @@ export function inlineHashes(root: string): { scripts: string[]; styles: string[
 		for (const match of html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
 			styles.add(hash(match[1]!));
 		}
+		for (const match of html.matchAll(/\bdata-stream-url="(wss?:\/\/[^"]+)"/gi)) {
+			try {
+				streams.add(new URL(match[1]!.replaceAll('&amp;', '&')).origin);
+			} catch {
+				// not a URL: the page treats it as a path on its own origin
+			}
+		}
 	}
-	return { scripts: [...scripts].sort(), styles: [...styles].sort() };
+	return { scripts: [...scripts].sort(), styles: [...styles].sort(), streams: [...streams].sort() };
 }
 
 /**
@@ -209,7 +222,7 @@ export function contentSecurityPolicy(
 	root: string,
 	connectSources: readonly string[] = [],
 ): string {
-	const { scripts, styles } = inlineHashes(root);
+	const { scripts, styles, streams } = inlineHashes(root);
 	return [
 		"default-src 'self'",
 		// 'wasm-unsafe-eval' lets site search (Pagefind) compile its WebAssembly; it allows no JS eval.
@@ -218,7 +231,7 @@ export function contentSecurityPolicy(
 		"style-src-attr 'unsafe-inline'",
 		"img-src 'self' data:",
 		"font-src 'self'",
-		`connect-src 'self' ${connectSources.join(' ')}`.trim(),
+		`connect-src 'self' ${[...new Set([...streams, ...connectSources])].join(' ')}`.trim(),
 		"object-src 'none'",
 		"base-uri 'self'",
 		"form-action 'self'",

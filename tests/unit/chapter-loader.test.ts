@@ -74,4 +74,25 @@ describe('astro build of a course with broken front matter', () => {
 			copy.remove();
 		}
 	});
+
+	it(
+		'fails on two exercises with one id, which would share a saved answer',
+		{ timeout: 90_000 },
+		async () => {
+			const copy = fixtureCopy((root) =>
+				change(root, 'content/chapters/1-first-steps.mdx', (text) =>
+					text.replace('<Exercise id="b"', '<Exercise id="a"'),
+				),
+			);
+			try {
+				const run = await copy.build();
+				expect(run.status).not.toBe(0);
+				expect(run.output).toContain(
+					'content/chapters/1-first-steps.mdx: two `<Exercise>` elements have `id="a"`.',
+				);
+			} finally {
+				copy.remove();
+			}
+		},
+	);
 });

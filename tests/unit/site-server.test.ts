@@ -42,6 +42,10 @@ beforeAll(async () => {
 	writeFileSync(join(root, 'index.html'), INDEX);
 	writeFileSync(join(root, 'a', 'index.html'), A_INDEX);
 	writeFileSync(join(root, 'style.css'), CSS);
+	writeFileSync(
+		join(root, 'remote.html'),
+		'<!doctype html><title>r</title><ch-tick-stream data-stream-url="wss://stream.example.com/"></ch-tick-stream>\n',
+	);
 	writeFileSync(join(root, '..foo'), 'dots in a name\n');
 	writeFileSync(join(temp, 'site-evil', 'secret.txt'), SECRET);
 	// Symlinks inside the root that point at the sibling folder (sharing the root's name prefix).
@@ -482,6 +486,12 @@ describe('content security policy', () => {
 		expect(scriptSrc).not.toContain('unsafe-inline');
 		expect(policy).toContain("object-src 'none'");
 		expect(policy).toContain("frame-ancestors 'self'");
+	});
+
+	it('lets the page connect to the stream origin it was built with (PUBLIC_STREAM_URL elsewhere)', async () => {
+		const policy = String((await get('/')).headers['content-security-policy']);
+		const connect = policy.split(';').find((d) => d.trim().startsWith('connect-src'))!;
+		expect(connect.trim()).toBe("connect-src 'self' wss://stream.example.com");
 	});
 
 	it('sends the policy on 404s and refusals too', async () => {
