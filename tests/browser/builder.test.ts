@@ -153,74 +153,88 @@ describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () =
 		expect(errors).toEqual([]);
 	});
 
-	it('judges a message as the server will, and keeps Send off with the reason while it would refuse it', async () => {
-		const { page, errors } = await open();
-		await ready(page);
-		const problems = builder(page).locator('[data-part="problems"]');
-		const send = builder(page).getByRole('button', { name: 'Send to the live stream' });
-		const reason = builder(page).locator('[data-part="send-reason"]');
-		const message = (fields: Record<string, unknown>): string =>
-			JSON.stringify({ action: 'subscribe', mode: 'ltp', ...fields }, null, 2);
-		const settle = (text: RegExp) =>
-			page.waitForFunction(
-				(source) =>
-					new RegExp(source).test(
-						document.querySelector('[data-part="problems"]')?.textContent ?? '',
-					),
-				text.source,
+	it(
+		'judges a message as the server will, and keeps Send off with the reason while it would refuse it',
+		{ timeout: 180_000 },
+		async () => {
+			const { page, errors } = await open();
+			await ready(page);
+			const problems = builder(page).locator('[data-part="problems"]');
+			const send = builder(page).getByRole('button', { name: 'Send to the live stream' });
+			const reason = builder(page).locator('[data-part="send-reason"]');
+			const message = (fields: Record<string, unknown>): string =>
+				JSON.stringify({ action: 'subscribe', mode: 'ltp', ...fields }, null, 2);
+			// Each text goes in whole, as one paste would: typing 120 symbols or a 1 MiB field through
+			// the input pipeline takes a loaded machine far longer than a test should wait.
+			const paste = (text: string) =>
+				editor(page).evaluate((area: HTMLTextAreaElement, value) => {
+					area.value = value;
+					area.dispatchEvent(new Event('input', { bubbles: true }));
+				}, text);
+			const settle = (text: RegExp) =>
+				page.waitForFunction(
+					(source) =>
+						new RegExp(source).test(
+							document.querySelector('[data-part="problems"]')?.textContent ?? '',
+						),
+					text.source,
+				);
+
+			// A misspelt name and an exchange OpenAlgo does not have: warned before sending, Send stays on.
+			await paste(
+				message({
+					symbols: [
+						{ symbol: 'RELAINCE', exchange: 'NSE' },
+						{ symbol: 'TCS', exchange: 'XYZ' },
+					],
+				}),
+			);
+			await settle(/did you mean RELIANCE\?/);
+			await expect(builder(page).getAttribute('data-valid')).resolves.toBe('true');
+			await expect(problems.textContent()).resolves.toMatch(
+				/"XYZ", which is not an OpenAlgo exchange/,
+			);
+			await expect(send.getAttribute('aria-disabled')).resolves.toBe('false');
+
+			// Lower case: the case-sensitivity hint.
+			await paste(message({ symbols: [{ symbol: 'TCS', exchange: 'nse' }] }));
+			await settle(/case-sensitive/);
+			await expect(builder(page).getAttribute('data-valid')).resolves.toBe('false');
+
+			// 120 symbols: refused whole by the server, so Send is off and says so.
+			const many = Array.from({ length: 120 }, (_, i) => ({ symbol: `S${i}`, exchange: 'NSE' }));
+			await paste(message({ symbols: many }));
+			await settle(/at most 100/);
+			await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
+			await expect(reason.textContent()).resolves.toBe(
+				'Send is off: the server would refuse this message (see the problems above).',
+			);
+			// Still focusable (aria-disabled), and pressing it says why nothing was sent.
+			await send.focus();
+			await page.keyboard.press('Enter');
+			await expect(builder(page).locator('[data-part="said"]').textContent()).resolves.toMatch(
+				/^Fix the message first/,
 			);
 
-		// A misspelt name and an exchange OpenAlgo does not have: warned before sending, Send stays on.
-		await editor(page).fill(
-			message({
-				symbols: [
-					{ symbol: 'RELAINCE', exchange: 'NSE' },
-					{ symbol: 'TCS', exchange: 'XYZ' },
-				],
-			}),
-		);
-		await settle(/did you mean RELIANCE\?/);
-		await expect(builder(page).getAttribute('data-valid')).resolves.toBe('true');
-		await expect(problems.textContent()).resolves.toMatch(
-			/"XYZ", which is not an OpenAlgo exchange/,
-		);
-		await expect(send.getAttribute('aria-disabled')).resolves.toBe('false');
+			// A number JSON cannot carry: an error, not an uncaught TypeError.
+			await paste(
+				'{"action": "subscribe", "mode": "ltp", "symbols": [{"symbol": "TCS", "exchange": "NSE"}], "depth": 1e400}',
+			);
+			await settle(/too large for JSON/);
+			await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
 
-		// Lower case: the case-sensitivity hint.
-		await editor(page).fill(message({ symbols: [{ symbol: 'TCS', exchange: 'nse' }] }));
-		await settle(/case-sensitive/);
-		await expect(builder(page).getAttribute('data-valid')).resolves.toBe('false');
-
-		// 120 symbols: refused whole by the server, so Send is off and says so.
-		const many = Array.from({ length: 120 }, (_, i) => ({ symbol: `S${i}`, exchange: 'NSE' }));
-		await editor(page).fill(message({ symbols: many }));
-		await settle(/at most 100/);
-		await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
-		await expect(reason.textContent()).resolves.toBe(
-			'Send is off: the server would refuse this message (see the problems above).',
-		);
-		// Still focusable (aria-disabled), and pressing it says why nothing was sent.
-		await send.focus();
-		await page.keyboard.press('Enter');
-		await expect(builder(page).locator('[data-part="said"]').textContent()).resolves.toMatch(
-			/^Fix the message first/,
-		);
-
-		// A number JSON cannot carry: an error, not an uncaught TypeError.
-		await editor(page).fill(
-			'{"action": "subscribe", "mode": "ltp", "symbols": [{"symbol": "TCS", "exchange": "NSE"}], "depth": 1e400}',
-		);
-		await settle(/too large for JSON/);
-		await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
-
-		// A frame over 1 MiB: the server would close the connection.
-		await editor(page).fill(
-			message({ symbols: [{ symbol: 'TCS', exchange: 'NSE' }], request_id: 'x'.repeat(1_100_000) }),
-		);
-		await settle(/code 1009/);
-		await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
-		expect(errors).toEqual([]);
-	});
+			// A frame over 1 MiB: the server would close the connection.
+			await paste(
+				message({
+					symbols: [{ symbol: 'TCS', exchange: 'NSE' }],
+					request_id: 'x'.repeat(1_100_000),
+				}),
+			);
+			await settle(/code 1009/);
+			await expect(send.getAttribute('aria-disabled')).resolves.toBe('true');
+			expect(errors).toEqual([]);
+		},
+	);
 
 	it('lets Ctrl+Z in the editor undo the last change the form made', async () => {
 		const { page, errors } = await open();
@@ -377,32 +391,38 @@ describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () =
 		expect(fits).toBe(true);
 	});
 
-	it('takes a 20,000-bracket paste with the error shown and the editor left plain', async () => {
-		const { page, errors } = await open();
-		await ready(page);
-		// Wake the highlighter first: the paste must not be handed to it whole.
-		await editor(page).click();
-		await page.waitForSelector('ch-subscribe-builder[data-highlighter="ready"]');
-		await expect(builder(page).getAttribute('data-editor-paint')).resolves.toBe('highlighted');
-		await editor(page).evaluate((area: HTMLTextAreaElement) => {
-			area.select();
-			document.execCommand('insertText', false, '['.repeat(20_000));
-		});
-		await expect(builder(page).getAttribute('data-valid')).resolves.toBe('false');
-		await expect(builder(page).getAttribute('data-editor-paint')).resolves.toBe('plain');
-		await page.waitForFunction(() =>
-			/nested too deeply/.test(document.querySelector('[data-part="problems"]')?.textContent ?? ''),
-		);
-		// The painted copy under the textarea is the text itself, as one plain run.
-		const painted = await builder(page)
-			.locator('[data-part="highlight"] code')
-			.evaluate((code) => ({
-				length: code.textContent?.length,
-				spans: code.querySelectorAll('span').length,
-			}));
-		expect(painted).toEqual({ length: 20_000, spans: 0 });
-		await page.keyboard.type('x');
-		await expect(builder(page).getAttribute('data-editor-paint')).resolves.toBe('plain');
-		expect(errors).toEqual([]);
-	});
+	it(
+		'takes a 20,000-bracket paste with the error shown and the editor left plain',
+		{ timeout: 180_000 },
+		async () => {
+			const { page, errors } = await open();
+			await ready(page);
+			// Wake the highlighter first: the paste must not be handed to it whole.
+			await editor(page).click();
+			await page.waitForSelector('ch-subscribe-builder[data-highlighter="ready"]');
+			await expect(builder(page).getAttribute('data-editor-paint')).resolves.toBe('highlighted');
+			await editor(page).evaluate((area: HTMLTextAreaElement) => {
+				area.select();
+				document.execCommand('insertText', false, '['.repeat(20_000));
+			});
+			await expect(builder(page).getAttribute('data-valid')).resolves.toBe('false');
+			await expect(builder(page).getAttribute('data-editor-paint')).resolves.toBe('plain');
+			await page.waitForFunction(() =>
+				/nested too deeply/.test(
+					document.querySelector('[data-part="problems"]')?.textContent ?? '',
+				),
+			);
+			// The painted copy under the textarea is the text itself, as one plain run.
+			const painted = await builder(page)
+				.locator('[data-part="highlight"] code')
+				.evaluate((code) => ({
+					length: code.textContent?.length,
+					spans: code.querySelectorAll('span').length,
+				}));
+			expect(painted).toEqual({ length: 20_000, spans: 0 });
+			await page.keyboard.type('x');
+			await expect(builder(page).getAttribute('data-editor-paint')).resolves.toBe('plain');
+			expect(errors).toEqual([]);
+		},
+	);
 });
