@@ -307,9 +307,9 @@ describe.skipIf(!browserAvailable)(
 			await builder(page).getByRole('radio', { name: 'quote' }).check();
 			await send(page);
 			const table = stream(page).locator('[data-part="table"]');
-			await expect.poll(() => table.getAttribute('data-fields'), { timeout: 5000 }).toBe('quote');
+			await expect.poll(() => table.getAttribute('data-fields'), { timeout: 20_000 }).toBe('quote');
 			const openCell = table.locator('tbody tr').first().locator('td.ts-q').first();
-			await expect.poll(() => openCell.textContent(), { timeout: 5000 }).toMatch(/^\d+\.\d{2}$/);
+			await expect.poll(() => openCell.textContent(), { timeout: 20_000 }).toMatch(/^\d+\.\d{2}$/);
 			expect(await table.getByRole('columnheader', { name: 'High' }).isVisible()).toBe(true);
 
 			// Unsubscribe TCS from both modes; its ticks stop at the ack, RELIANCE's carry on.
@@ -318,7 +318,9 @@ describe.skipIf(!browserAvailable)(
 			);
 			await send(page);
 			const tcsRow = table.locator('tbody tr', { hasText: 'TCS' });
-			await expect.poll(() => tcsRow.getAttribute('data-unsubscribed'), { timeout: 5000 }).toBe('');
+			await expect
+				.poll(() => tcsRow.getAttribute('data-unsubscribed'), { timeout: 20_000 })
+				.toBe('');
 			const afterAck = () => {
 				const received = wire.filter((f) => f.direction === 'received').map(parseFrame);
 				const ack = received.findIndex((f) => f.type === 'unsubscribe');
@@ -343,7 +345,7 @@ describe.skipIf(!browserAvailable)(
 				})
 				.toBe('quote');
 			await stream(page).getByRole('button', { name: 'Drop the connection' }).click();
-			await page.waitForSelector('ch-tick-stream[data-state="reconnecting"]', { timeout: 5000 });
+			await page.waitForSelector('ch-tick-stream[data-state="reconnecting"]', { timeout: 20_000 });
 			expect(await stream(page).locator('[data-part="state"]').textContent()).toMatch(
 				/Reconnecting in \d+ s/,
 			);
@@ -501,7 +503,7 @@ describe.skipIf(!browserAvailable)(
 			await page.waitForSelector('ch-tick-stream[data-state="closed"]');
 			await stream(page).getByRole('button', { name: 'Connect', exact: true }).focus();
 			await page.keyboard.press('Enter');
-			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 5000 });
+			await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 20_000 });
 		});
 
 		for (const colorScheme of ['light', 'dark'] as const) {
