@@ -30,4 +30,11 @@ export default tseslint.config(
 			globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
 		},
 	},
+	{
+		rules: {
+			// Leaving keys out of an object by destructuring the rest (`{ a: _a, ...rest }`) is
+			// the idiom for "everything but"; the names left out are not unused by mistake.
+			'@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
+		},
+	},
 );

@@ -16,7 +16,7 @@
 // - one response in flight per connection, and closing the file when its response closes
 //   (sirv pipes without that: pipelined requests each held a descriptor, forever).
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';

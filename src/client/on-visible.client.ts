@@ -41,6 +41,8 @@ function sayLoadFailed(element: Element): void {
 
 /** Calls `load` once: when `element` comes within LEAD of the viewport or is above it. */
 export function onVisible(element: Element, load: () => Promise<unknown>): void {
+	// `let`: run() can be called (no IntersectionObserver) before the observer exists.
+	// eslint-disable-next-line prefer-const
 	let observer: IntersectionObserver | undefined;
 	let started = false;
 	const run = (): void => {

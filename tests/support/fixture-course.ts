@@ -49,8 +49,8 @@ export function runAstro(
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.on('error', reject);
-		// eslint-disable-next-line no-control-regex
 		child.on('close', (status) =>
+			// eslint-disable-next-line no-control-regex -- strips the terminal's colour codes
 			resolve({ status, output: output.replace(/\x1b\[[0-9;]*m/g, '') }),
 		);
 	});
