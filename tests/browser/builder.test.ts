@@ -3,7 +3,7 @@
 // lands on the builder and shows its message, and the details the review found (the caret after
 // "Add symbol", the frame table's styling, backticks, a stale note, the tabs at 360 px, a huge
 // paste) stay fixed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SUBSCRIBE_BUILDER_ID } from '../../src/lib/constants.ts';
 import { encodeMessageParam } from '../../src/lib/subscribe-message.ts';
@@ -43,8 +43,12 @@ describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () =
 		site = await startSite();
 		browser = await launchBrowser();
 	});
+	// Each test's pages stream live ticks: close them when the test ends, so later tests do not
+	// share the two cores with every earlier test's pages.
+	afterEach(async () => {
+		for (const context of contexts.splice(0)) await context.close().catch(() => {});
+	});
 	afterAll(async () => {
-		for (const context of contexts) await context.close().catch(() => {});
 		await browser?.close();
 		await site?.close();
 	});

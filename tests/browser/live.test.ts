@@ -3,7 +3,7 @@
 // says where, a link restores a message, Send changes what the stream delivers, a dropped
 // connection comes back with the same subscription, a static host falls back to the in-page
 // simulation, the keyboard alone is enough, and axe finds nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSiteServer } from '../../server/site-server.ts';
 import {
@@ -36,8 +36,12 @@ describe.skipIf(!browserAvailable)(
 			site = await startSite({ rateMultiplier: 4 });
 			browser = await launchBrowser();
 		});
+		// Each test's pages stream live ticks: close them when the test ends, so later tests do not
+		// share the two cores with every earlier test's pages.
+		afterEach(async () => {
+			for (const context of contexts.splice(0)) await context.close().catch(() => {});
+		});
 		afterAll(async () => {
-			for (const context of contexts) await context.close().catch(() => {});
 			await browser?.close();
 			await site?.close();
 		});

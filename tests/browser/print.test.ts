@@ -2,7 +2,7 @@
 // shows, the author's static figure stands where the live diagram was, the builder prints EX 1's
 // message, the live stream a one-line note, and every text is dark on white even when the reader
 // chose the dark theme; Chromium's own PDF output agrees. The theme switch cleans up after itself.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { THEME_STORAGE_KEY } from '../../src/lib/constants.ts';
 import {
@@ -27,8 +27,12 @@ describe.skipIf(!browserAvailable)('the chapter in print, and its theme', () => 
 		site = await startSite();
 		browser = await launchBrowser();
 	});
+	// Each test's pages stream live ticks: close them when the test ends, so later tests do not
+	// share the two cores with every earlier test's pages.
+	afterEach(async () => {
+		for (const context of contexts.splice(0)) await context.close().catch(() => {});
+	});
 	afterAll(async () => {
-		for (const context of contexts) await context.close().catch(() => {});
 		await browser?.close();
 		await site?.close();
 	});

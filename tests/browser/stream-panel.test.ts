@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSiteServer } from '../../server/site-server.ts';
 import { createStandaloneServer } from '../../server/standalone.ts';
@@ -64,8 +64,12 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		});
 		browser = await launchBrowser();
 	});
+	// Each test's pages stream live ticks: close them when the test ends, so later tests do not
+	// share the two cores with every earlier test's pages.
+	afterEach(async () => {
+		for (const context of contexts.splice(0)) await context.close().catch(() => {});
+	});
 	afterAll(async () => {
-		for (const context of contexts) await context.close().catch(() => {});
 		await browser?.close();
 		await site?.close();
 	});
