@@ -2,6 +2,8 @@
 // answer with src/lib/exercise-check.ts and saves it (with its checks) through the versioned,
 // defensive storage wrapper, so answers survive a reload and corrupt or full storage never
 // breaks the page. The set shows progress ("n of 3") and resets with an undo.
+// Just over ~400 lines: two elements (the set and each exercise) and three answer kinds share one
+// store; the judging is in src/lib/exercise-check.ts.
 import { createVersionedStore, type VersionedStore } from '../../client/storage.client.ts';
 import {
 	ROUGH_TOLERANCE,

@@ -8,6 +8,8 @@
 // reader watched is rewritten. The element exposes its state as data-* for tests:
 // data-state (playing|paused|ended), data-sim-ms, data-poll-ms, data-tick-rate, data-seed,
 // data-latency-ms, data-run (how many runs have started).
+// Over ~400 lines because it draws every spec each frame and wires the controls; the run, the
+// geometry and the wording are in src/lib/pull-push-diagram.ts.
 import { formatSeconds, type PollingSim } from '../../lib/polling-sim.ts';
 import {
 	DIAGRAM_DEFAULTS,

@@ -8,6 +8,8 @@
 // edited, and big or deeply nested texts stay plain so each keystroke stays within a frame.
 // State for tests: data-state (static|live), data-valid (true|false), data-form (open|locked),
 // data-highlighter (none|loading|ready|failed) and data-editor-paint (plain|highlighted).
+// Over ~400 lines because the form, the editor and the three views share one message state; the
+// rules are in src/lib (subscribe-message.ts, builder-edit.ts).
 import { copyText } from '../../client/copy.client.ts';
 import {
 	applyFormChange,

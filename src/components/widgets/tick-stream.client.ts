@@ -12,6 +12,9 @@
 // (static|connecting|open|reconnecting|closed), data-transport (server|simulation),
 // data-received (frames received), data-printed (on_tick lines printed) and data-rendered
 // (frames painted).
+// Over ~400 lines because one element owns the connection and the DOM of the table, console and
+// log; the pure parts are in src/lib (frame-log, stream-url, handshake, stream-panel) and the log
+// view and the wire inspector in src/client.
 import { FrameBatcher } from '../../client/frame-batcher.client.ts';
 import { FrameLogView } from '../../client/frame-log-view.client.ts';
 import { inPageSocketFactory } from '../../client/in-page-stream.client.ts';
