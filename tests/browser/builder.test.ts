@@ -3,20 +3,11 @@
 // lands on the builder and shows its message, and the details the review found (the caret after
 // "Add symbol", the frame table's styling, backticks, a stale note, the tabs at 360 px, a huge
 // paste) stay fixed.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { SUBSCRIBE_BUILDER_ID } from '../../src/lib/constants.ts';
 import { encodeMessageParam } from '../../src/lib/subscribe-message.ts';
-import {
-	axeViolations,
-	browserAvailable,
-	collectErrors,
-	launchBrowser,
-	newContext,
-	startSite,
-	type ContextOptions,
-	type SiteUnderTest,
-} from './harness.ts';
+import { axeViolations, browserAvailable, useChapterPages } from './harness.ts';
 
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
 const EX1_TEXT = `{
@@ -35,35 +26,8 @@ const EX1_TEXT = `{
 }`;
 
 describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
-	const contexts: BrowserContext[] = [];
-
-	beforeAll(async () => {
-		site = await startSite();
-		browser = await launchBrowser();
-	});
-	// Each test's pages stream live ticks: close them when the test ends, so later tests do not
-	// share the two cores with every earlier test's pages.
-	afterEach(async () => {
-		for (const context of contexts.splice(0)) await context.close().catch(() => {});
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
-
-	async function open(
-		options: ContextOptions = {},
-		url = site.url + CHAPTER,
-	): Promise<{ page: Page; errors: string[]; context: BrowserContext }> {
-		const context = await newContext(browser, options);
-		contexts.push(context);
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(url);
-		return { page, errors, context };
-	}
+	const pages = useChapterPages();
+	const open = pages.open;
 
 	const builder = (page: Page) => page.locator('ch-subscribe-builder');
 	const editor = (page: Page) => builder(page).locator('textarea');
@@ -273,7 +237,7 @@ describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () =
 			mode: 'quote',
 			symbols: [{ symbol: 'INFY', exchange: 'NSE' }],
 		};
-		const url = `${site.url}${CHAPTER}?msg=${encodeMessageParam(JSON.stringify(message))}#${SUBSCRIBE_BUILDER_ID}`;
+		const url = `${pages.site.url}${CHAPTER}?msg=${encodeMessageParam(JSON.stringify(message))}#${SUBSCRIBE_BUILDER_ID}`;
 		const { page, errors } = await open({ width: 1280, height: 800 }, url);
 		// No scrolling by the test: the link alone brings the builder into view and wakes it.
 		await live(page);
@@ -301,7 +265,7 @@ describe.skipIf(!browserAvailable)('subscribe builder, off the happy path', () =
 	it('copies a link that names the builder and says "Copied" on the button itself', async () => {
 		const { page, context, errors } = await open();
 		await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-			origin: new URL(site.url).origin,
+			origin: new URL(pages.site.url).origin,
 		});
 		await ready(page);
 		const button = builder(page).getByRole('button', { name: 'Copy link' });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startSiteServer, type SiteServer } from '../../server/site-server.ts';
 import { createStreamServer, type StreamServer } from '../../server/stream-server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.ts';
@@ -206,4 +207,77 @@ export async function axeViolations(page: Page, selector?: string): Promise<AxeV
 			}),
 		);
 	}, selector ?? null);
+}
+
+/** Chapter 39's page, where most browser tests start. */
+export const CHAPTER_PATH = '/chapters/39-what-a-websocket-is/';
+
+/** What `open()` hands a test: the page, its console errors, its WebSocket frames, its context. */
+export interface OpenedPage {
+	page: Page;
+	errors: string[];
+	wire: WireFrame[];
+	context: BrowserContext;
+}
+
+/**
+ * The set-up every chapter test file shares, registered on the surrounding `describe`: one site
+ * and one Chromium for the file, and a fresh context per `open()`, closed when its test ends (live
+ * pages left streaming would share the two cores with every later test). `open(options, url)`
+ * goes to `url` (default chapter 39); `open(options, before)` runs `before(context)` first.
+ */
+export function useChapterPages(siteOptions: StartSiteOptions = {}): {
+	readonly site: SiteUnderTest;
+	readonly browser: Browser;
+	track(context: BrowserContext): BrowserContext;
+	open(
+		options?: ContextOptions,
+		urlOrBefore?: string | ((context: BrowserContext) => Promise<unknown>),
+	): Promise<OpenedPage>;
+} {
+	let site: SiteUnderTest | undefined;
+	let browser: Browser | undefined;
+	const contexts: BrowserContext[] = [];
+	beforeAll(async () => {
+		site = await startSite(siteOptions);
+		browser = await launchBrowser();
+	});
+	afterEach(async () => {
+		for (const context of contexts.splice(0)) await context.close().catch(() => {});
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await site?.close();
+	});
+	const pages = {
+		get site(): SiteUnderTest {
+			if (!site)
+				throw new Error('useChapterPages: the site is not started yet (use it inside a test)');
+			return site;
+		},
+		get browser(): Browser {
+			if (!browser)
+				throw new Error('useChapterPages: Chromium is not launched yet (use it inside a test)');
+			return browser;
+		},
+		track(context: BrowserContext): BrowserContext {
+			contexts.push(context);
+			return context;
+		},
+		async open(
+			options: ContextOptions = {},
+			urlOrBefore?: string | ((context: BrowserContext) => Promise<unknown>),
+		): Promise<OpenedPage> {
+			const context = pages.track(await newContext(pages.browser, options));
+			if (typeof urlOrBefore === 'function') await urlOrBefore(context);
+			const page = await context.newPage();
+			const errors = collectErrors(page);
+			const wire = recordWire(page);
+			await page.goto(
+				typeof urlOrBefore === 'string' ? urlOrBefore : pages.site.url + CHAPTER_PATH,
+			);
+			return { page, errors, wire, context };
+		},
+	};
+	return pages;
 }

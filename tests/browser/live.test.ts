@@ -3,22 +3,19 @@
 // says where, a link restores a message, Send changes what the stream delivers, a dropped
 // connection comes back with the same subscription, a static host falls back to the in-page
 // simulation, the keyboard alone is enough, and axe finds nothing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startSiteServer } from '../../server/site-server.ts';
 import {
 	axeViolations,
 	browserAvailable,
 	collectErrors,
 	holdRequests,
-	launchBrowser,
 	newContext,
 	parseFrame,
 	recordWire,
 	siteDist,
-	startSite,
-	type ContextOptions,
-	type SiteUnderTest,
+	useChapterPages,
 } from './harness.ts';
 
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
@@ -28,35 +25,8 @@ describe.skipIf(!browserAvailable)(
 	'subscribe builder and live stream',
 	{ timeout: 120_000 },
 	() => {
-		let site: SiteUnderTest;
-		let browser: Browser;
-		const contexts: BrowserContext[] = [];
-
-		beforeAll(async () => {
-			site = await startSite({ rateMultiplier: 4 });
-			browser = await launchBrowser();
-		});
-		// Each test's pages stream live ticks: close them when the test ends, so later tests do not
-		// share the two cores with every earlier test's pages.
-		afterEach(async () => {
-			for (const context of contexts.splice(0)) await context.close().catch(() => {});
-		});
-		afterAll(async () => {
-			await browser?.close();
-			await site?.close();
-		});
-
-		async function open(
-			options: ContextOptions = {},
-			url = site.url + CHAPTER,
-		): Promise<{ page: Page; errors: string[] }> {
-			const context = await newContext(browser, options);
-			contexts.push(context);
-			const page = await context.newPage();
-			const errors = collectErrors(page);
-			await page.goto(url);
-			return { page, errors };
-		}
+		const pages = useChapterPages({ rateMultiplier: 4 });
+		const open = pages.open;
 
 		const builder = (page: Page) => page.locator('ch-subscribe-builder');
 		const stream = (page: Page) => page.locator('ch-tick-stream');
@@ -150,12 +120,12 @@ describe.skipIf(!browserAvailable)(
 		for (const width of [360, 1280]) {
 			it(`takes the same space before it comes alive as after (${width} px)`, async () => {
 				// Hold the builder's code back, as a slow network would, with the reader already there.
-				const context = await newContext(browser, { width, height: 800 });
-				contexts.push(context);
+				const context = await newContext(pages.browser, { width, height: 800 });
+				pages.track(context);
 				const release = await holdRequests(context, '**/subscribe-builder.client.*.js');
 				const page = await context.newPage();
 				const errors = collectErrors(page);
-				await page.goto(site.url + CHAPTER);
+				await page.goto(pages.site.url + CHAPTER);
 				await builder(page).scrollIntoViewIfNeeded();
 				expect(await builder(page).getAttribute('data-state')).toBe('static');
 				const before = (await builder(page).boundingBox())!.height;
@@ -271,7 +241,7 @@ describe.skipIf(!browserAvailable)(
 			expect(JSON.parse(await editor(other).inputValue()).mode).toBe('depth');
 			expect(await builder(other).getByRole('radio', { name: 'depth' }).isChecked()).toBe(true);
 
-			const { page: broken } = await open({}, `${site.url}${CHAPTER}?msg=%%%not-base64`);
+			const { page: broken } = await open({}, `${pages.site.url}${CHAPTER}?msg=%%%not-base64`);
 			await builderReady(broken);
 			expect(await builder(broken).locator('[data-part="said"]').textContent()).toMatch(
 				/Could not restore/,
@@ -399,12 +369,12 @@ describe.skipIf(!browserAvailable)(
 
 		for (const width of [360, 1280]) {
 			it(`lays the stream panel out live before it connects, so it holds still (${width} px)`, async () => {
-				const context = await newContext(browser, { width, height: 800 });
-				contexts.push(context);
+				const context = await newContext(pages.browser, { width, height: 800 });
+				pages.track(context);
 				const release = await holdRequests(context, '**/tick-stream.client.*.js');
 				const page = await context.newPage();
 				const errors = collectErrors(page);
-				await page.goto(site.url + CHAPTER);
+				await page.goto(pages.site.url + CHAPTER);
 				await stream(page).scrollIntoViewIfNeeded();
 				expect(await stream(page).getAttribute('data-state')).toBe('static');
 				const before = (await stream(page).boundingBox())!.height;

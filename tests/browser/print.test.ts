@@ -2,53 +2,16 @@
 // shows, the author's static figure stands where the live diagram was, the builder prints EX 1's
 // message, the live stream a one-line note, and every text is dark on white even when the reader
 // chose the dark theme; Chromium's own PDF output agrees. The theme switch cleans up after itself.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { THEME_STORAGE_KEY } from '../../src/lib/constants.ts';
-import {
-	browserAvailable,
-	collectErrors,
-	launchBrowser,
-	newContext,
-	startSite,
-	type ContextOptions,
-	type SiteUnderTest,
-} from './harness.ts';
+import { browserAvailable, useChapterPages } from './harness.ts';
 
-const CHAPTER = '/chapters/39-what-a-websocket-is/';
 const WIDGETS = ['ch-pull-push', 'ch-subscribe-builder', 'ch-tick-stream', 'ch-exercises'];
 
 describe.skipIf(!browserAvailable)('the chapter in print, and its theme', () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
-	const contexts: BrowserContext[] = [];
-
-	beforeAll(async () => {
-		site = await startSite();
-		browser = await launchBrowser();
-	});
-	// Each test's pages stream live ticks: close them when the test ends, so later tests do not
-	// share the two cores with every earlier test's pages.
-	afterEach(async () => {
-		for (const context of contexts.splice(0)) await context.close().catch(() => {});
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
-
-	async function open(
-		options: ContextOptions = {},
-		before?: (context: BrowserContext) => Promise<unknown>,
-	): Promise<{ page: Page; errors: string[] }> {
-		const context = await newContext(browser, options);
-		contexts.push(context);
-		if (before) await before(context);
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(site.url + CHAPTER);
-		return { page, errors };
-	}
+	const pages = useChapterPages();
+	const open = pages.open;
 
 	/** Scrolls past every widget so each has woken up, as on a page a reader has read through. */
 	async function wakeAll(page: Page): Promise<void> {

@@ -6,26 +6,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startSiteServer } from '../../server/site-server.ts';
 import { createStandaloneServer } from '../../server/standalone.ts';
 import { createStreamServer } from '../../server/stream-server.ts';
 import {
 	axeViolations,
 	browserAvailable,
-	collectErrors,
 	frames,
 	holdRequests,
-	launchBrowser,
 	newContext,
 	parseFrame as parsed,
 	recordWire,
 	siteDist,
 	startSite,
-	type ContextOptions,
 	type SiteUnderTest,
 	type WireFrame,
+	useChapterPages,
 } from './harness.ts';
 
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
@@ -47,45 +45,16 @@ const announcements = (page: Page): Promise<string[]> =>
 	page.evaluate(() => (window as unknown as { said: string[] }).said);
 
 describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
-	const contexts: BrowserContext[] = [];
-
-	beforeAll(async () => {
-		// The page is pointed at other local origins below; its CSP lets it try those (not 127.0.0.2).
-		site = await startSite({
-			rateMultiplier: 4,
-			connectSources: [
-				'ws://127.0.0.1:*',
-				'http://127.0.0.1:*',
-				'ws://localhost:*',
-				'http://localhost:*',
-			],
-		});
-		browser = await launchBrowser();
+	const pages = useChapterPages({
+		rateMultiplier: 4,
+		connectSources: [
+			'ws://127.0.0.1:*',
+			'http://127.0.0.1:*',
+			'ws://localhost:*',
+			'http://localhost:*',
+		],
 	});
-	// Each test's pages stream live ticks: close them when the test ends, so later tests do not
-	// share the two cores with every earlier test's pages.
-	afterEach(async () => {
-		for (const context of contexts.splice(0)) await context.close().catch(() => {});
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
-
-	async function open(
-		options: ContextOptions = {},
-		url = site.url + CHAPTER,
-	): Promise<{ page: Page; errors: string[]; wire: WireFrame[]; context: BrowserContext }> {
-		const context = await newContext(browser, options);
-		contexts.push(context);
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		const wire = recordWire(page);
-		await page.goto(url);
-		return { page, errors, wire, context };
-	}
+	const open = pages.open;
 
 	const stream = (page: Page) => page.locator('ch-tick-stream');
 	const consoleLines = (page: Page): Promise<string[]> =>
@@ -443,12 +412,12 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 
 	/** Opens the chapter with the panel's code held back, points it at `streamUrl`, then lets it run. */
 	async function openWithStreamUrl(streamUrl: string): Promise<{ page: Page; wire: WireFrame[] }> {
-		const context = await newContext(browser);
-		contexts.push(context);
+		const context = await newContext(pages.browser);
+		pages.track(context);
 		const release = await holdRequests(context, '**/tick-stream.client.*.js');
 		const page = await context.newPage();
 		const wire = recordWire(page);
-		await page.goto(site.url + CHAPTER);
+		await page.goto(pages.site.url + CHAPTER);
 		await stream(page).evaluate(
 			(element, url) => element.setAttribute('data-stream-url', url),
 			streamUrl,
@@ -515,7 +484,9 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		);
 
 		// The site's own stream under another name (localhost): its origin check refuses this page.
-		const refused = await openWithStreamUrl(`ws://localhost:${new URL(site.url).port}/stream`);
+		const refused = await openWithStreamUrl(
+			`ws://localhost:${new URL(pages.site.url).port}/stream`,
+		);
 		await refused.page.waitForSelector(
 			'ch-tick-stream[data-transport="simulation"][data-state="open"]',
 			{ timeout: 20_000 },
