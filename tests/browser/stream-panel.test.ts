@@ -397,9 +397,10 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 			expect(intro[0]).not.toMatch(/opens a WebSocket/);
 			expect(intro[0]).toMatch(/runs the mock market inside the page/);
 			await stream(page).getByText('Inspect the wire').click();
-			expect(await stream(page).locator('[data-part="handshake-note"]').textContent()).toMatch(
-				/There is no handshake to show/,
-			);
+			// <details> fires its toggle event as a task after the click: wait for the note it writes.
+			await expect
+				.poll(() => stream(page).locator('[data-part="handshake-note"]').textContent())
+				.toMatch(/There is no handshake to show/);
 			await expect
 				.poll(async () => (await consoleLines(page)).length, { timeout: 10_000 })
 				.toBeGreaterThan(0);
