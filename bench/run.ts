@@ -202,8 +202,14 @@ async function subBench(
 		add(title, `node ${commandArgs.join(' ')}`, `failed (exit ${code})`);
 		return;
 	}
-	const rows = rowsFromJson(JSON.parse(readFileSync(json, 'utf8')));
-	add(title, `node ${[script, ...extra].join(' ')}`, markdownTable(rows));
+	const report = JSON.parse(readFileSync(json, 'utf8'));
+	const rows = rowsFromJson(report);
+	// A bench measured against a floor or a baseline also writes `ratios`: one row per scenario.
+	const ratios = Array.isArray(report?.ratios) ? rowsFromJson(report.ratios) : [];
+	const body = ratios.length
+		? `${markdownTable(rows)}\n\nAgainst the ${report.against ?? 'floor'}, means over the runs (ratio = measured / ${report.against ?? 'floor'}):\n\n${markdownTable(ratios)}`
+		: markdownTable(rows);
+	add(title, `node ${[script, ...extra].join(' ')}`, body);
 }
 
 await subBench(

@@ -1,7 +1,10 @@
 // The floor for the stream panel (issue 15): the least page that shows the same thing. No
 // framework, no chapter around it: one WebSocket to the same stream server, EX 1's subscribe,
 // a two-row price table with change, a capped on_tick console and a capped frame log, written
-// with textContent once per animation frame. It stamps the same data-* attributes as the panel
+// with textContent once per animation frame. The panes are the cheapest tail the browser knows:
+// lines appended at the end, the pane scrolled to the newest, the oldest dropped 50 at a time, so
+// the lines already painted do not move (the panel's TailPane does the same; a newest-first pane
+// with flex column-reverse moves every line on each insert, and costs about twice as much). It stamps the same data-* attributes as the panel
 // (data-state, data-received, data-painted-tick-ms, data-painted-at-ms), so render.bench.ts
 // measures both the same way.
 import { createServer, type Server } from 'node:http';
@@ -16,7 +19,7 @@ export function floorPageHtml(firstMessage: string): string {
 body { font: 16px system-ui, sans-serif; margin: 1rem; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 td, th { padding: 0.3rem 0.6rem; text-align: end; }
-.pane { height: 14rem; overflow: auto; font: 0.8rem monospace; border: 1px solid #ccc; display: flex; flex-direction: column-reverse; }
+.pane { height: 14rem; overflow: auto; font: 0.8rem monospace; border: 1px solid #ccc; list-style: none; }
 </style></head>
 <body>
 <main id="floor" data-state="connecting" data-received="0">
@@ -25,7 +28,7 @@ td, th { padding: 0.3rem 0.6rem; text-align: end; }
 <ol class="pane" id="log"></ol>
 </main>
 <script type="module">
-const CONSOLE_LINES = 200, LOG_ENTRIES = 150;
+const CONSOLE_LINES = 200, LOG_ENTRIES = 150, SLACK = 50;
 const root = document.getElementById('floor');
 const rowsBody = document.getElementById('rows');
 const consoleOut = document.getElementById('console');
@@ -48,10 +51,19 @@ const render = () => {
 		row.cells[1].textContent = row.ltp.toFixed(2);
 		row.cells[2].textContent = (row.ltp - row.first).toFixed(2);
 	}
-	for (const line of lines) { const div = document.createElement('div'); div.textContent = line; consoleOut.prepend(div); }
-	while (consoleOut.childElementCount > CONSOLE_LINES) consoleOut.lastElementChild.remove();
-	for (const text of frames) { const li = document.createElement('li'); li.textContent = text; log.prepend(li); }
-	while (log.childElementCount > LOG_ENTRIES) log.lastElementChild.remove();
+	const tail = (pane, texts, tag, cap) => {
+		if (!texts.length) return;
+		for (const text of texts) { const line = document.createElement(tag); line.textContent = text; pane.append(line); }
+		if (pane.childElementCount > cap + SLACK) {
+			const range = document.createRange();
+			range.setStartBefore(pane.firstElementChild);
+			range.setEndAfter(pane.children[pane.childElementCount - cap - 1]);
+			range.deleteContents();
+		}
+		pane.scrollTop = pane.scrollHeight;
+	};
+	tail(consoleOut, lines, 'div', CONSOLE_LINES);
+	tail(log, frames, 'li', LOG_ENTRIES);
 	lines = []; frames = [];
 	root.dataset.received = String(received);
 	if (newest !== stamped) { stamped = newest; root.dataset.paintedTickMs = String(newest); root.dataset.paintedAtMs = String(Date.now()); }

@@ -15,11 +15,13 @@ import {
 	type FrameKind,
 	type LoggedFrame,
 } from '../lib/frame-log.ts';
+import { TailPane } from './tail-pane.client.ts';
 
 /** Frames kept for filtering and export. */
 export const TRANSCRIPT_FRAMES = 1000;
-/** Frames shown in the log at once. */
+/** Frames shown in the log at once, at least (up to LOG_ENTRIES + LOG_SLACK; see TailPane). */
 export const LOG_ENTRIES = 150;
+const LOG_SLACK = 50;
 /** Longest frame text shown in the log; a depth frame is ~1 KB, so this only trims oddities. */
 const LOG_TEXT_MAX = 2000;
 
@@ -37,6 +39,7 @@ export interface FrameLogViewParts {
 
 export class FrameLogView {
 	readonly #parts: FrameLogViewParts;
+	readonly #pane: TailPane;
 	readonly #transcript: LoggedFrame[] = [];
 	readonly #counts: Record<FrameKind, number> = countByKind([]);
 	#seq = 0;
@@ -51,6 +54,10 @@ export class FrameLogView {
 
 	constructor(parts: FrameLogViewParts) {
 		this.#parts = parts;
+		this.#pane = new TailPane(parts.list, {
+			cap: LOG_ENTRIES,
+			slack: LOG_SLACK,
+		});
 	}
 
 	get paused(): boolean {
@@ -94,7 +101,7 @@ export class FrameLogView {
 		Object.assign(this.#counts, countByKind([]));
 		this.#countsDirty = true;
 		this.#hiddenWhilePaused = 0;
-		this.#parts.list.replaceChildren();
+		this.#pane.replace([]);
 	}
 
 	/** The transcript as JSON lines (oldest first), whatever the filter. */
@@ -102,26 +109,19 @@ export class FrameLogView {
 		return exportJsonLines(this.#transcript);
 	}
 
+	/** Writes what changed since the last render; call follow() after the frame's other writes. */
 	render(): void {
-		const list = this.#parts.list;
 		if (this.#rebuild && !this.#paused) {
 			this.#rebuild = false;
 			this.#pending = [];
 			const shown = this.#transcript.filter((e) => matchesFilter(e, this.#filter));
-			// Newest first in the DOM (the pane is flex column-reverse, pinned to the newest).
-			list.replaceChildren(
-				...shown
-					.slice(-LOG_ENTRIES)
-					.reverse()
-					.map((e) => this.#item(e)),
-			);
+			this.#pane.replace(shown.slice(-LOG_ENTRIES).map((e) => this.#item(e)));
 		} else if (this.#pending.length) {
 			const items = this.#pending
 				.filter((e) => matchesFilter(e, this.#filter))
 				.map((e) => this.#item(e));
 			this.#pending = [];
-			list.prepend(...items.reverse());
-			while (list.childElementCount > LOG_ENTRIES) list.lastElementChild?.remove();
+			this.#pane.append(items);
 		}
 		this.#parts.note.textContent = this.#paused
 			? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.`
@@ -132,6 +132,16 @@ export class FrameLogView {
 				(kind) => `${FRAME_KIND_LABELS[kind]} ${this.#counts[kind].toLocaleString('en-US')}`,
 			).join(' · ')}.`;
 		}
+	}
+
+	/** Notes whether the reader is at the end of the log; call before the frame's first write. */
+	measure(): void {
+		this.#pane.measure();
+	}
+
+	/** Keeps the newest frame in view while the reader is at the end of the log. */
+	follow(): void {
+		this.#pane.follow();
 	}
 
 	#item(entry: LoggedFrame): HTMLLIElement {

@@ -261,8 +261,8 @@ describe.skipIf(!browserAvailable)(
 				true,
 			);
 			// The first frame sent is EX 1's message, compact.
-			// The log lists newest first: the oldest frame sent is the last entry.
-			const sent = stream(page).locator('.ts-frame--sent code').last();
+			// The log reads oldest first, like a terminal: the first frame sent is the first entry.
+			const sent = stream(page).locator('.ts-frame--sent code').first();
 			expect(await sent.textContent()).toBe(
 				'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}',
 			);

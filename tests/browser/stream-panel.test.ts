@@ -180,7 +180,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		// The honest line: the chapter's tick, made from the frame, beside the console.
 		const pane = stream(page).locator('[data-part="honesty"]');
 		expect(await pane.textContent()).toContain('"ltp": frame["data"]["ltp"]');
-		const newest = (await consoleLines(page))[0]!;
+		const newest = (await consoleLines(page)).at(-1)!;
 		const [symbol, , , ltp] = newest.split(' ');
 		expect(await stream(page).locator('[data-part="last-tick"]').textContent()).toBe(
 			`tick = {"symbol": "${symbol}", "ltp": ${ltp}}`,
@@ -190,6 +190,73 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		await frames(page, 2);
 		expect(await stream(page).locator('[data-part="log"] > li').count()).toBe(0);
 		expect((await consoleLines(page)).length).toBeGreaterThan(0);
+		expect(errors).toEqual([]);
+	});
+
+	it('keeps the console and the log like a terminal: newest last and in view, stay put when scrolled back, bounded', async () => {
+		// The in-page simulation at its top speed: hundreds of ticks a second, no server.
+		const { page, errors } = await open(
+			{},
+			`${pages.site.url}${CHAPTER}?stream=simulate&sim-rate=100`,
+		);
+		await streamOpen(page);
+		/** The console's and the log's shape, read in one go (one frame's state). */
+		const panes = () =>
+			page.evaluate(() => {
+				const shape = (pane: Element) => ({
+					lines: pane.childElementCount,
+					fromEnd: pane.scrollHeight - pane.scrollTop - pane.clientHeight,
+					scrollTop: pane.scrollTop,
+				});
+				const root = document.querySelector('ch-tick-stream')!;
+				const out = root.querySelector('[data-part="console"]')!;
+				return {
+					console: shape(out),
+					log: shape(root.querySelector('[data-part="log"]')!),
+					newestLine: out.lastElementChild?.textContent ?? '',
+					lastTick: root.querySelector('[data-part="last-tick"]')!.textContent ?? '',
+					printed: Number(root.getAttribute('data-printed')),
+				};
+			});
+		await expect
+			.poll(async () => (await panes()).printed, { timeout: 15_000 })
+			.toBeGreaterThan(600);
+		await frames(page, 2);
+		let now = await panes();
+		// Bounded: at least the last 200 lines (150 frames), never more than 50 beyond.
+		expect(now.console.lines).toBeGreaterThanOrEqual(200);
+		expect(now.console.lines).toBeLessThanOrEqual(250);
+		expect(now.log.lines).toBeGreaterThanOrEqual(150);
+		expect(now.log.lines).toBeLessThanOrEqual(200);
+		// Newest last, as a terminal prints, and in view.
+		const [symbol, , , ltp] = now.newestLine.split(' ');
+		expect(now.lastTick).toBe(`tick = {"symbol": "${symbol}", "ltp": ${ltp}}`);
+		expect(now.console.fromEnd).toBeLessThanOrEqual(4);
+		expect(now.log.fromEnd).toBeLessThanOrEqual(4);
+
+		// A reader scrolls back to read: the panes stay put while lines keep coming.
+		await page.evaluate(() => {
+			for (const name of ['console', 'log'])
+				document.querySelector(`ch-tick-stream [data-part="${name}"]`)!.scrollTop = 40;
+		});
+		const printedThen = now.printed;
+		await expect.poll(async () => (await panes()).printed).toBeGreaterThan(printedThen + 100);
+		now = await panes();
+		expect(now.console.fromEnd).toBeGreaterThan(100);
+		expect(now.log.fromEnd).toBeGreaterThan(100);
+		// Back at the end, the panes follow again.
+		await page.evaluate(() => {
+			for (const name of ['console', 'log']) {
+				const pane = document.querySelector(`ch-tick-stream [data-part="${name}"]`)!;
+				pane.scrollTop = pane.scrollHeight;
+			}
+		});
+		const printedBack = (await panes()).printed;
+		await expect.poll(async () => (await panes()).printed).toBeGreaterThan(printedBack + 100);
+		await frames(page, 2);
+		now = await panes();
+		expect(now.console.fromEnd).toBeLessThanOrEqual(4);
+		expect(now.log.fromEnd).toBeLessThanOrEqual(4);
 		expect(errors).toEqual([]);
 	});
 
@@ -444,8 +511,8 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 			const sent = wire.filter((f) => f.direction === 'sent').map(parsed);
 			expect(sent[0]).toEqual({ action: 'authenticate', api_key: 'demo' });
 			expect(sent.findIndex((m) => m.action === 'subscribe')).toBeGreaterThan(0);
-			// The frame log shows the authenticate too (oldest last).
-			expect(await stream(page).locator('.ts-frame--sent code').last().textContent()).toBe(
+			// The frame log shows the authenticate too (oldest first, as the log reads).
+			expect(await stream(page).locator('.ts-frame--sent code').first().textContent()).toBe(
 				'{"action":"authenticate","api_key":"demo"}',
 			);
 			expect(await stream(page).locator('[data-part="state"]').textContent()).toContain(

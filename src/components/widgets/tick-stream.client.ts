@@ -18,6 +18,7 @@
 import { FrameBatcher } from '../../client/frame-batcher.client.ts';
 import { FrameLogView } from '../../client/frame-log-view.client.ts';
 import { inPageSocketFactory } from '../../client/in-page-stream.client.ts';
+import { TailPane } from '../../client/tail-pane.client.ts';
 import {
 	ReconnectingSocket,
 	type CloseInfo,
@@ -49,6 +50,10 @@ import { resolveStreamEndpoint, type StreamEndpoint } from '../../lib/stream-url
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
 const CONSOLE_LINES = 200;
+/** How often the polling counter and the latency figures move on between ticks. */
+const CLOCK_MS = 500;
+/** Lines beyond CONSOLE_LINES kept before the oldest are dropped in one step (see TailPane). */
+const CONSOLE_SLACK = 50;
 const SPARK_POINTS = 60;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** The key the panel authenticates with on a standalone server (its demo mode takes any key). */
@@ -118,6 +123,7 @@ export class TickStream extends HTMLElement {
 	readonly #batcher = new FrameBatcher(() => this.#render());
 	readonly #deduper = new TickDeduper();
 	#log: FrameLogView | undefined;
+	#console: TailPane | undefined;
 	#wire: WireInspector | undefined;
 	#consoleQueue: string[] = [];
 	#lastTick = '';
@@ -126,6 +132,8 @@ export class TickStream extends HTMLElement {
 	#printed = 0;
 	#newestTickMs: number | undefined;
 	#stampedTickMs: number | undefined;
+	/** When #render last ran (performance.now()). */
+	#renderedAtMs = -Infinity;
 	/** Moves the polling counter and the latency figures on while connected. */
 	#clockTimer: ReturnType<typeof setInterval> | undefined;
 	#stateInfo: SocketStateInfo = { state: 'idle', failures: 0 };
@@ -249,6 +257,10 @@ export class TickStream extends HTMLElement {
 		part(this, 'controls').inert = false;
 		part(this, 'log-controls').inert = false;
 		part<HTMLTableSectionElement>(this, 'rows').replaceChildren();
+		this.#console = new TailPane(part(this, 'console'), {
+			cap: CONSOLE_LINES,
+			slack: CONSOLE_SLACK,
+		});
 		this.#log = new FrameLogView({
 			list: part<HTMLOListElement>(this, 'log'),
 			note: part(this, 'log-note'),
@@ -576,6 +588,10 @@ export class TickStream extends HTMLElement {
 	}
 
 	#render(): void {
+		this.#renderedAtMs = performance.now();
+		// Reads first, while the layout is clean; then the writes; then the panes follow.
+		this.#console?.measure();
+		this.#log?.measure();
 		for (const row of this.#rows.values()) {
 			if (!row.dirty || !row.last) continue;
 			row.dirty = false;
@@ -605,18 +621,14 @@ export class TickStream extends HTMLElement {
 		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
 
 		if (this.#consoleQueue.length) {
-			const out = part<HTMLElement>(this, 'console');
-			const lines = this.#consoleQueue.map((line) => {
-				const div = document.createElement('div');
-				div.textContent = line;
-				return div;
-			});
+			this.#console?.append(
+				this.#consoleQueue.map((line) => {
+					const div = document.createElement('div');
+					div.textContent = line;
+					return div;
+				}),
+			);
 			this.#consoleQueue = [];
-			// Newest first in the DOM; the pane is flex column-reverse, so it reads top to bottom
-			// like a terminal and stays pinned to the newest line without any scroll writes (a
-			// scrollTop = scrollHeight per frame would force a layout at 50 ticks a second).
-			out.prepend(...lines.reverse());
-			while (out.childElementCount > CONSOLE_LINES) out.lastElementChild?.remove();
 			part(this, 'last-tick').textContent = this.#lastTick;
 		}
 		this.#log?.render();
@@ -635,6 +647,9 @@ export class TickStream extends HTMLElement {
 			this.dataset.paintedTickMs = String(this.#newestTickMs);
 			this.dataset.paintedAtMs = String(Date.now());
 		}
+		// Last, after every write: following the newest line reads the panes' layout once.
+		this.#console?.follow();
+		this.#log?.follow();
 	}
 
 	#onState(info: SocketStateInfo): void {
@@ -647,8 +662,10 @@ export class TickStream extends HTMLElement {
 		if (info.state === 'open')
 			this.#clockTimer = setInterval(() => {
 				this.#wire?.renderLatency();
-				this.#batcher.request();
-			}, 500);
+				// The polling counter moves on between ticks too; when ticks are coming, their
+				// renders have already moved it, and an extra frame would show nothing new.
+				if (performance.now() - this.#renderedAtMs >= CLOCK_MS * 0.8) this.#batcher.request();
+			}, CLOCK_MS);
 		this.#showState();
 		if (info.state === 'reconnecting') this.#countdown = setInterval(() => this.#showState(), 250);
 		const buttons = {

@@ -1,0 +1,86 @@
+// A scrolling pane that shows the tail of a stream, like a terminal: lines are appended at the end
+// in reading order (oldest first in the DOM, so a screen reader and a copy read them in order),
+// and the view follows the newest line while the reader is at the end. Scroll up to read, and the
+// view stays put until they scroll back down.
+//
+// Why not newest-first with flex column-reverse (which pins to the end with no script): every
+// insertion at the start moves every line already shown, so the browser lays out and repaints the
+// whole pane for each new line. Appending at the end moves nothing already painted; the pane
+// scrolls instead, which the compositor does. The cap is kept in steps for the same reason: the
+// oldest lines are dropped `slack` at a time, so the lines shift once per `slack` lines, not once
+// per line (bench/render.bench.ts measures the difference against a bare floor page).
+
+/** The view is at the end when no more than this many pixels are left below it. */
+const END_TOLERANCE_PX = 4;
+
+export interface TailPaneOptions {
+	/** Lines shown at least, once that many have arrived. */
+	cap: number;
+	/** Lines beyond `cap` kept before the oldest are dropped (down to `cap`) in one step. */
+	slack: number;
+}
+
+export class TailPane {
+	readonly element: HTMLElement;
+	readonly #cap: number;
+	readonly #slack: number;
+	/** Whether the view follows new lines: true until the reader scrolls away from the end. */
+	#following = true;
+	/** Lines were added since the last follow(). */
+	#grown = false;
+
+	constructor(element: HTMLElement, { cap, slack }: TailPaneOptions) {
+		this.element = element;
+		this.#cap = cap;
+		this.#slack = slack;
+	}
+
+	/**
+	 * Notes whether the reader is at the end. Call at the start of a frame's render, before any
+	 * write: the layout is still clean then, so reading the scroll position costs nothing (a read
+	 * after a write would force a layout, and a scroll listener would wake the page for each of
+	 * the pane's own scrolls).
+	 */
+	measure(): void {
+		const pane = this.element;
+		// A pane that is not shown (display: none) has no geometry: keep what it was.
+		if (pane.clientHeight === 0) return;
+		this.#following = pane.scrollHeight - pane.scrollTop - pane.clientHeight <= END_TOLERANCE_PX;
+	}
+
+	/** Most lines the pane ever holds. */
+	get maxLines(): number {
+		return this.#cap + this.#slack;
+	}
+
+	/** Appends lines (oldest first); drops the oldest in one step once over cap + slack. */
+	append(lines: readonly Element[]): void {
+		if (!lines.length) return;
+		const pane = this.element;
+		this.#grown = true;
+		pane.append(...lines.slice(-this.maxLines));
+		const excess = pane.childElementCount - this.#cap;
+		if (pane.childElementCount > this.maxLines && excess > 0) {
+			const range = document.createRange();
+			range.setStartBefore(pane.firstElementChild!);
+			range.setEndAfter(pane.children[excess - 1]!);
+			range.deleteContents();
+		}
+	}
+
+	/** Shows exactly these lines (oldest first), keeping the last `cap`. */
+	replace(lines: readonly Element[]): void {
+		this.element.replaceChildren(...lines.slice(-this.#cap));
+		this.#following = true;
+		this.#grown = true;
+	}
+
+	/**
+	 * Scrolls to the newest line if lines came and the reader is following. Call after the frame's
+	 * last write: it reads the layout, once.
+	 */
+	follow(): void {
+		if (this.#grown && this.#following) this.element.scrollTop = this.element.scrollHeight;
+		this.#grown = false;
+	}
+}
