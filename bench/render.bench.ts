@@ -42,6 +42,8 @@ const seconds = Number(valueOf('--seconds') ?? 8);
 const rateArg = valueOf('--rate') ?? '50';
 const jsonPath = valueOf('--json');
 const reps = Number(valueOf('--reps') ?? 2);
+/** `--soak 60`: also stream to the panel for 60 s and read DOM nodes and JS heap after a GC. */
+const soakSeconds = Number(valueOf('--soak') ?? 0);
 const ex1Rate = INSTRUMENTS.filter((i) =>
 	EX1_STATE.symbols.some((s) => s.symbol === i.symbol && s.exchange === i.exchange),
 ).reduce((sum, i) => sum + i.ticksPerSecond, 0);
@@ -50,10 +52,11 @@ const targetRate = rateArg === 'real' ? ex1Rate : Number(rateArg);
 if (
 	!(seconds > 0 && seconds <= 120) ||
 	!(targetRate > 0 && targetRate <= 1000) ||
-	!(Number.isInteger(reps) && reps >= 1 && reps <= 10)
+	!(Number.isInteger(reps) && reps >= 1 && reps <= 10) ||
+	!(soakSeconds >= 0 && soakSeconds <= 600)
 ) {
 	console.error(
-		'render bench: --seconds must be in (0, 120], --rate in (0, 1000] or "real", --reps in 1-10',
+		'render bench: --seconds must be in (0, 120], --rate in (0, 1000] or "real", --reps in 1-10, --soak in 0-600',
 	);
 	process.exit(2);
 }
@@ -98,6 +101,8 @@ const percentile = (sorted: number[], p: number): number =>
 	sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 interface Sample {
 	busyMsPerS: number;
+	/** Busy ms per frame received: the tick count varies from run to run at the market pace. */
+	busyPerFrame: number;
 	fps: number;
 	p95Ms: number;
 	row: Row;
@@ -108,6 +113,7 @@ const TARGETS = [
 ] as const;
 const rows: Row[] = [];
 const ratioRows: Row[] = [];
+const soakRows: Row[] = [];
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 try {
 	for (const scenario of SCENARIOS) {
@@ -119,7 +125,7 @@ try {
 				rows.push({ scenario: scenario.name, page: target.name, run: rep, ...sample.row });
 			}
 		}
-		const ratio = (key: 'busyMsPerS' | 'fps' | 'p95Ms'): number =>
+		const ratio = (key: 'busyMsPerS' | 'busyPerFrame' | 'fps' | 'p95Ms'): number =>
 			Number(
 				(mean(samples.panel.map((s) => s[key])) / mean(samples.floor.map((s) => s[key]))).toFixed(
 					2,
@@ -130,17 +136,53 @@ try {
 			'floor busy ms/s': Number(mean(samples.floor.map((s) => s.busyMsPerS)).toFixed(1)),
 			'panel busy ms/s': Number(mean(samples.panel.map((s) => s.busyMsPerS)).toFixed(1)),
 			'busy ratio': ratio('busyMsPerS'),
+			'floor busy ms per frame received': Number(
+				mean(samples.floor.map((s) => s.busyPerFrame)).toFixed(2),
+			),
+			'panel busy ms per frame received': Number(
+				mean(samples.panel.map((s) => s.busyPerFrame)).toFixed(2),
+			),
+			'busy per frame ratio': ratio('busyPerFrame'),
 			'fps ratio': ratio('fps'),
 			'tick→paint p95 ratio': ratio('p95Ms'),
 			runs: reps,
 		});
 	}
+	if (soakSeconds > 0) await soak(SCENARIOS[0]!);
 } finally {
 	clearTimeout(hardStop);
 	await browser.close();
 	await stream.close();
 	await site.close();
 	await new Promise((resolve) => floor.server.close(resolve));
+}
+
+/** Streams to the panel for --soak seconds, reading DOM nodes and JS heap after a forced GC. */
+async function soak(scenario: Scenario): Promise<void> {
+	const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
+	const page = await context.newPage();
+	const cdp = await context.newCDPSession(page);
+	await page.goto(site.url + CHAPTER);
+	await page.locator('ch-tick-stream').scrollIntoViewIfNeeded();
+	await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 15_000 });
+	await cdp.send('Performance.enable');
+	const step = Math.max(1, Math.round(soakSeconds / 6));
+	for (let at = 0; at <= soakSeconds; at += step) {
+		if (at > 0) await page.waitForTimeout(step * 1000);
+		await cdp.send('HeapProfiler.collectGarbage');
+		const m = Object.fromEntries(
+			(await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]),
+		) as Record<string, number>;
+		soakRows.push({
+			scenario: `${scenario.name}, panel, after a forced GC`,
+			's streaming': at,
+			'frames received': Number(await page.locator('ch-tick-stream').getAttribute('data-received')),
+			'DOM nodes': m.Nodes!,
+			'JS heap MB': Number((m.JSHeapUsedSize! / 1e6).toFixed(2)),
+			'event listeners': m.JSEventListeners!,
+		});
+	}
+	await context.close();
 }
 
 async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Promise<Sample> {
@@ -226,16 +268,18 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 	const wall = busy.wallMs / 1000;
 	const latencies = [...result.latencies].sort((a, b) => a - b);
 	const busyMsPerS = ((busyAfter - busyBefore) / wall) * 1000;
+	const receivedPerS = (receivedAfter - receivedBefore) / wall;
 	const fps = result.intervals.length / (frames.wallMs / 1000);
 	const p95Ms = percentile(latencies, 0.95);
 	await context.close();
 	return {
 		busyMsPerS,
+		busyPerFrame: busyMsPerS / Math.max(receivedPerS, 0.1),
 		fps,
 		p95Ms,
 		row: {
 			'width px': scenario.width,
-			'frames/s received': Number(((receivedAfter - receivedBefore) / wall).toFixed(1)),
+			'frames/s received': Number(receivedPerS.toFixed(1)),
 			'main thread busy ms/s': Number(busyMsPerS.toFixed(1)),
 			'tick→paint p50 ms': Number(percentile(latencies, 0.5).toFixed(1)),
 			'tick→paint p95 ms': Number(percentile(latencies, 0.95).toFixed(1)),
@@ -257,4 +301,12 @@ console.log(
 	'\nPanel against the floor (means of the runs; busy and p95: lower is better, fps: higher):',
 );
 console.log(markdownTable(ratioRows));
-if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ rows, ratios: ratioRows }, null, 2));
+if (soakRows.length) {
+	console.log(`\nThe panel over ${soakSeconds} s (what stays alive, read after a forced GC):`);
+	console.log(markdownTable(soakRows));
+}
+if (jsonPath)
+	writeFileSync(
+		jsonPath,
+		JSON.stringify({ rows, ratios: ratioRows, soak: soakRows, against: 'floor' }, null, 2),
+	);

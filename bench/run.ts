@@ -209,7 +209,15 @@ async function subBench(
 	const body = ratios.length
 		? `${markdownTable(rows)}\n\nAgainst the ${report.against ?? 'floor'}, means over the runs (ratio = measured / ${report.against ?? 'floor'}):\n\n${markdownTable(ratios)}`
 		: markdownTable(rows);
-	add(title, `node ${[script, ...extra].join(' ')}`, body);
+	// A soak: what stays alive over a long run.
+	const soak = Array.isArray(report?.soak) && report.soak.length ? rowsFromJson(report.soak) : [];
+	add(
+		title,
+		`node ${[script, ...extra].join(' ')}`,
+		soak.length
+			? `${body}\n\nOver a long run, read after a forced GC:\n\n${markdownTable(soak)}`
+			: body,
+	);
 }
 
 await subBench(
@@ -218,7 +226,10 @@ await subBench(
 	'bench/render.bench.ts',
 	['--rate', 'real'],
 );
-await subBench('render', 'Tick rendering in the page (~50 ticks/s)', 'bench/render.bench.ts');
+await subBench('render', 'Tick rendering in the page (~50 ticks/s)', 'bench/render.bench.ts', [
+	'--soak',
+	'60',
+]);
 await subBench('diagram', 'Pull-vs-push diagram frame rate', 'bench/diagram.bench.ts');
 await subBench(
 	'stream-attacks',

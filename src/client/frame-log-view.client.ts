@@ -60,6 +60,11 @@ export class FrameLogView {
 		});
 	}
 
+	/** Whether render() has something to write. */
+	get due(): boolean {
+		return this.#pending.length > 0 || this.#countsDirty || (this.#rebuild && !this.#paused);
+	}
+
 	get paused(): boolean {
 		return this.#paused;
 	}

@@ -50,6 +50,13 @@ import { resolveStreamEndpoint, type StreamEndpoint } from '../../lib/stream-url
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
 const CONSOLE_LINES = 200;
+/**
+ * The console and the log take new lines at most this often. The first line after a quiet spell
+ * shows at once (so at the market's pace every line is as prompt as the table); in a burst (tens
+ * of ticks a second) the lines come in groups, which no reader can tell from one per frame, and
+ * the panes' layout runs ten times a second instead of sixty. The table moves every frame.
+ */
+const PANE_REFRESH_MS = 100;
 /** How often the polling counter and the latency figures move on between ticks. */
 const CLOCK_MS = 500;
 /** Lines beyond CONSOLE_LINES kept before the oldest are dropped in one step (see TailPane). */
@@ -132,6 +139,10 @@ export class TickStream extends HTMLElement {
 	#printed = 0;
 	#newestTickMs: number | undefined;
 	#stampedTickMs: number | undefined;
+	/** When the console and the log last took lines (performance.now()). */
+	#panesAtMs = -Infinity;
+	/** Asks for the frame that shows lines held back by PANE_REFRESH_MS. */
+	#panesTimer: ReturnType<typeof setTimeout> | undefined;
 	/** When #render last ran (performance.now()). */
 	#renderedAtMs = -Infinity;
 	/** Moves the polling counter and the latency figures on while connected. */
@@ -222,6 +233,8 @@ export class TickStream extends HTMLElement {
 		this.#tableObserver?.disconnect();
 		this.#tableObserver = undefined;
 		this.#batcher.cancel();
+		clearTimeout(this.#panesTimer);
+		this.#panesTimer = undefined;
 		clearInterval(this.#countdown);
 		clearInterval(this.#clockTimer);
 		this.#polling.pause();
@@ -620,18 +633,27 @@ export class TickStream extends HTMLElement {
 		const table = part<HTMLElement>(this, 'table');
 		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
 
-		if (this.#consoleQueue.length) {
-			this.#console?.append(
-				this.#consoleQueue.map((line) => {
-					const div = document.createElement('div');
-					div.textContent = line;
-					return div;
-				}),
-			);
-			this.#consoleQueue = [];
-			part(this, 'last-tick').textContent = this.#lastTick;
+		const sinceMs = this.#renderedAtMs - this.#panesAtMs;
+		if (sinceMs >= PANE_REFRESH_MS) {
+			this.#panesAtMs = this.#renderedAtMs;
+			if (this.#consoleQueue.length) {
+				this.#console?.append(
+					this.#consoleQueue.map((line) => {
+						const div = document.createElement('div');
+						div.textContent = line;
+						return div;
+					}),
+				);
+				this.#consoleQueue = [];
+				part(this, 'last-tick').textContent = this.#lastTick;
+			}
+			this.#log?.render();
+		} else if (this.#panesTimer === undefined && (this.#consoleQueue.length || this.#log?.due)) {
+			this.#panesTimer = setTimeout(() => {
+				this.#panesTimer = undefined;
+				this.#batcher.request();
+			}, PANE_REFRESH_MS - sinceMs);
 		}
-		this.#log?.render();
 
 		const open = this.#stateInfo.state === 'open';
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
