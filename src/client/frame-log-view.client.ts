@@ -60,6 +60,11 @@ export class FrameLogView {
 		});
 	}
 
+	/** A reader's change (filter, resume) waits for the next render: show it in the next frame. */
+	get urgent(): boolean {
+		return this.#rebuild && !this.#paused;
+	}
+
 	/** Whether render() has something to write. */
 	get due(): boolean {
 		return this.#pending.length > 0 || this.#countsDirty || (this.#rebuild && !this.#paused);

@@ -174,8 +174,10 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		const ticks = tcsFrames();
 		const stamps = new Set(ticks.map((f) => (f.data as { timestamp: number }).timestamp));
 		expect(ticks.length).toBeGreaterThan(stamps.size); // some ticks did come in two modes
-		const lines = (await consoleLines(page)).filter((line) => line.startsWith('TCS'));
-		expect(lines).toHaveLength(stamps.size);
+		// The console takes lines at most ten times a second: wait for the last to show.
+		const tcsLines = async () =>
+			(await consoleLines(page)).filter((line) => line.startsWith('TCS'));
+		await expect.poll(tcsLines, { timeout: 5000 }).toHaveLength(stamps.size);
 
 		// The honest line: the chapter's tick, made from the frame, beside the console.
 		const pane = stream(page).locator('[data-part="honesty"]');

@@ -634,7 +634,8 @@ export class TickStream extends HTMLElement {
 		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
 
 		const sinceMs = this.#renderedAtMs - this.#panesAtMs;
-		if (sinceMs >= PANE_REFRESH_MS) {
+		// A reader's own change to the log (a filter, Resume) shows in the next frame.
+		if (sinceMs >= PANE_REFRESH_MS || this.#log?.urgent) {
 			this.#panesAtMs = this.#renderedAtMs;
 			if (this.#consoleQueue.length) {
 				this.#console?.append(
