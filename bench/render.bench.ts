@@ -114,6 +114,7 @@ const TARGETS = [
 const rows: Row[] = [];
 const ratioRows: Row[] = [];
 const soakRows: Row[] = [];
+const firstTickRows: Row[] = [];
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 try {
 	for (const scenario of SCENARIOS) {
@@ -149,12 +150,78 @@ try {
 		});
 	}
 	if (soakSeconds > 0) await soak(SCENARIOS[0]!);
+	// At the market's own pace, how long a reader waits for the first price.
+	if (rateArg === 'real') for (const scenario of SCENARIOS) await firstTicks(scenario, 5);
 } finally {
 	clearTimeout(hardStop);
 	await browser.close();
 	await stream.close();
 	await site.close();
 	await new Promise((resolve) => floor.server.close(resolve));
+}
+
+/**
+ * Time to first tick, `count` fresh pages: from the panel scrolled into view to its first price
+ * rendered (the page's clock: the panel stamps data-painted-at-ms in the frame that draws it),
+ * and from the WebSocket's 101 response to its first market_data frame (CDP Network timestamps).
+ */
+async function firstTicks(scenario: Scenario, count: number): Promise<void> {
+	const toPaint: number[] = [];
+	const toFrame: number[] = [];
+	for (let i = 0; i < count; i++) {
+		const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
+		const page = await context.newPage();
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
+		await cdp.send('Network.enable');
+		let openedAt: number | undefined;
+		let firstDataAt: number | undefined;
+		cdp.on('Network.webSocketHandshakeResponseReceived', (event) => {
+			openedAt ??= event.timestamp;
+		});
+		cdp.on('Network.webSocketFrameReceived', (event) => {
+			if (firstDataAt === undefined && event.response.payloadData.includes('"market_data"'))
+				firstDataAt = event.timestamp;
+		});
+		await page.goto(site.url + CHAPTER, { waitUntil: 'load' });
+		const ms = await page.evaluate(
+			() =>
+				new Promise<number>((resolve) => {
+					const panel = document.querySelector('ch-tick-stream')!;
+					// Visible: the first frame in which any of it is on screen.
+					let visibleAt: number | undefined;
+					const seen = new IntersectionObserver((entries) => {
+						const entry = entries.find((e) => e.isIntersecting);
+						if (entry) {
+							visibleAt = entry.time;
+							seen.disconnect();
+						}
+					});
+					seen.observe(panel);
+					new MutationObserver(() =>
+						resolve(performance.now() - (visibleAt ?? performance.now())),
+					).observe(panel, { attributes: true, attributeFilter: ['data-painted-at-ms'] });
+					// A jump, as from the contents or a shared link (a smooth scroll would add its
+					// own animation to the wait).
+					panel.scrollIntoView({ block: 'start', behavior: 'instant' });
+				}),
+		);
+		toPaint.push(ms);
+		if (openedAt !== undefined && firstDataAt !== undefined)
+			toFrame.push((firstDataAt - openedAt) * 1000);
+		await context.close();
+	}
+	const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
+	const paint = sorted(toPaint);
+	const frame = sorted(toFrame);
+	firstTickRows.push({
+		scenario: scenario.name,
+		pages: count,
+		'visible → first price painted, p50 ms': Math.round(percentile(paint, 0.5)),
+		'visible → first price painted, max ms': Math.round(paint.at(-1) ?? NaN),
+		'101 → first market_data, p50 ms': Math.round(percentile(frame, 0.5)),
+		'101 → first market_data, max ms': Math.round(frame.at(-1) ?? NaN),
+	});
 }
 
 /** Streams to the panel for --soak seconds, reading DOM nodes and JS heap after a forced GC. */
@@ -301,6 +368,10 @@ console.log(
 	'\nPanel against the floor (means of the runs; busy and p95: lower is better, fps: higher):',
 );
 console.log(markdownTable(ratioRows));
+if (firstTickRows.length) {
+	console.log('\nTime to first tick at the market pace (fresh page each time):');
+	console.log(markdownTable(firstTickRows));
+}
 if (soakRows.length) {
 	console.log(`\nThe panel over ${soakSeconds} s (what stays alive, read after a forced GC):`);
 	console.log(markdownTable(soakRows));
@@ -308,5 +379,9 @@ if (soakRows.length) {
 if (jsonPath)
 	writeFileSync(
 		jsonPath,
-		JSON.stringify({ rows, ratios: ratioRows, soak: soakRows, against: 'floor' }, null, 2),
+		JSON.stringify(
+			{ rows, ratios: ratioRows, soak: soakRows, firstTick: firstTickRows, against: 'floor' },
+			null,
+			2,
+		),
 	);

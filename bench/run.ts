@@ -204,20 +204,21 @@ async function subBench(
 	}
 	const report = JSON.parse(readFileSync(json, 'utf8'));
 	const rows = rowsFromJson(report);
-	// A bench measured against a floor or a baseline also writes `ratios`: one row per scenario.
-	const ratios = Array.isArray(report?.ratios) ? rowsFromJson(report.ratios) : [];
-	const body = ratios.length
-		? `${markdownTable(rows)}\n\nAgainst the ${report.against ?? 'floor'}, means over the runs (ratio = measured / ${report.against ?? 'floor'}):\n\n${markdownTable(ratios)}`
-		: markdownTable(rows);
-	// A soak: what stays alive over a long run.
-	const soak = Array.isArray(report?.soak) && report.soak.length ? rowsFromJson(report.soak) : [];
-	add(
-		title,
-		`node ${[script, ...extra].join(' ')}`,
-		soak.length
-			? `${body}\n\nOver a long run, read after a forced GC:\n\n${markdownTable(soak)}`
-			: body,
-	);
+	// Beside its rows a bench may write more tables: `ratios` (against a floor or a baseline, one
+	// row per scenario), `soak` (what stays alive over a long run) and `firstTick`.
+	const against = report.against ?? 'floor';
+	const extras: [string, unknown][] = [
+		[`Against the ${against}, means over the runs (ratio = measured / ${against}):`, report.ratios],
+		['Over a long run, read after a forced GC:', report.soak],
+		['Time to first tick (a fresh page each time):', report.firstTick],
+	];
+	const body = [
+		markdownTable(rows),
+		...extras
+			.filter(([, table]) => Array.isArray(table) && table.length > 0)
+			.map(([heading, table]) => `${heading}\n\n${markdownTable(rowsFromJson(table))}`),
+	].join('\n\n');
+	add(title, `node ${[script, ...extra].join(' ')}`, body);
 }
 
 await subBench(

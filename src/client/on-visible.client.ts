@@ -16,7 +16,17 @@ const LEAD = '75% 0px';
 const waiting = new Map<Element, () => void>();
 
 function loadThosePassed(): void {
-	for (const [element, run] of waiting) if (element.getBoundingClientRect().bottom < 0) run();
+	for (const [element, run] of waiting) if (element.getBoundingClientRect().bottom < 0) later(run);
+}
+
+/**
+ * A widget not yet in view (within the lead) or already passed loads once the page is idle
+ * (within half a second), so that after a jump the widget in view fetches and starts first: its
+ * first price, or its first frame, is what the reader is waiting for.
+ */
+function later(run: () => void): void {
+	if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 500 });
+	else setTimeout(run, 0);
 }
 
 /**
@@ -61,9 +71,13 @@ export function onVisible(element: Element, load: () => Promise<unknown>): void 
 	}
 	observer = new IntersectionObserver(
 		(entries) => {
-			if (entries.some((entry) => entry.isIntersecting || entry.boundingClientRect.bottom < 0)) {
-				run();
-			}
+			const entry = entries.at(-1);
+			if (!entry) return;
+			const box = entry.boundingClientRect;
+			// In view now: load at once. Within the lead, or passed: load when the page is idle,
+			// so a widget in view is never queued behind one the reader cannot see yet.
+			if (entry.isIntersecting && box.top < innerHeight && box.bottom > 0) run();
+			else if (entry.isIntersecting || box.bottom < 0) later(run);
 		},
 		{ rootMargin: LEAD },
 	);
