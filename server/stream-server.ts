@@ -12,12 +12,16 @@ import type { Duplex } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
-import { framesDue } from '../src/lib/market-data.ts';
+import {
+	forEachDueFrame,
+	variantKey,
+	type DueTick,
+	type InstrumentHolders,
+} from '../src/lib/market-data.ts';
 import { protocolErrorFrame } from '../src/lib/server-frames.ts';
 import { StreamSession } from '../src/lib/stream-session.ts';
 import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
 import { instrumentKey } from '../src/lib/instruments.ts';
-import { MAX_TICK_BACKLOG_MS } from '../src/lib/constants.ts';
 import { clientAddress, isHostAllowed, isOriginAllowed, requestHost } from './client-address.ts';
 import { handshakeFrame, isHandshakeRequest } from './handshake.ts';
 import {
@@ -101,9 +105,16 @@ const CLOSE_REASONS = {
 	shutdown: 'server shutting down',
 } as const;
 
-/** A subscription in the fan-out index, with the client that holds it. */
-interface Held extends Subscription {
-	client: Client;
+/** ws's send options for a tick: the frame's bytes go out as a text message. */
+const SEND_TEXT = { binary: false } as const;
+
+/**
+ * The fan-out index's entry for one instrument: per variant, each holding client and the
+ * session's own subscription object. Kept up to date on subscribe and close, so a pump reads it
+ * as it is and allocates nothing per client.
+ */
+interface HeldInstrument extends InstrumentHolders<Client> {
+	variants: Map<string, Map<Client, Subscription>>;
 }
 
 interface Client {
@@ -127,6 +138,8 @@ interface Client {
 	pending?: Map<string, Buffer>;
 	/** Listed in the fan-out index under at least one pair. */
 	indexed: boolean;
+	/** The last pump that sent it a tick (see `sendTick`). */
+	pumpNumber: number;
 	/** Why the server closed it (for the disconnect log line). */
 	closedFor?: string;
 	/** The opening exchange, page mount only (for the handshake verb). */
@@ -167,10 +180,15 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	const responseLines = new WeakMap<IncomingMessage, string[]>();
 	if (site) wss.on('headers', (headers, req) => responseLines.set(req, [...headers]));
 	const clients = new Set<Client>();
+	/**
+	 * Clients holding conflated ticks (`pending`): each pump tries to flush only these, rather
+	 * than walking every client a hundred times a second.
+	 */
+	const behind = new Set<Client>();
 	/** Clients with a deadline to authenticate or subscribe. */
 	const awaiting = new Set<Client>();
-	/** Who holds each (exchange:symbol), with which subscriptions. */
-	const index = new Map<string, Map<Client, Held[]>>();
+	/** Who holds each (exchange:symbol), by variant, with which subscription. */
+	const index = new Map<string, HeldInstrument>();
 	/** Connections and handshakes in flight per client address. */
 	const perAddress = new Map<string, number>();
 	/** Failed-authenticate token bucket per client address. */
@@ -211,9 +229,12 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	/** The index holds at most the priced universe's pairs, so a walk over it is short. */
 	function unindex(client: Client): void {
 		if (!client.indexed) return;
-		for (const [pair, holders] of index) {
-			holders.delete(client);
-			if (holders.size === 0) index.delete(pair);
+		for (const [pair, held] of index) {
+			for (const [variant, holders] of held.variants) {
+				holders.delete(client);
+				if (holders.size === 0) held.variants.delete(variant);
+			}
+			if (held.variants.size === 0) index.delete(pair);
 		}
 		client.indexed = false;
 	}
@@ -222,12 +243,19 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		unindex(client);
 		for (const subscription of client.session.subscriptions()) {
 			const pair = instrumentKey(subscription.symbol, subscription.exchange);
-			let holders = index.get(pair);
-			if (!holders) index.set(pair, (holders = new Map()));
-			const entry: Held = { ...subscription, client };
-			const list = holders.get(client);
-			if (list) list.push(entry);
-			else holders.set(client, [entry]);
+			let held = index.get(pair);
+			if (!held) {
+				held = {
+					symbol: subscription.symbol,
+					exchange: subscription.exchange,
+					variants: new Map(),
+				};
+				index.set(pair, held);
+			}
+			const variant = variantKey(subscription);
+			let holders = held.variants.get(variant);
+			if (!holders) held.variants.set(variant, (holders = new Map()));
+			holders.set(client, subscription);
 			client.indexed = true;
 		}
 	}
@@ -269,27 +297,38 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 
 	/** Sockets corked during the current pump, uncorked together at its end. */
 	const corked = new Set<Client>();
+	/** Counts pumps, so `sendTick` can tell a client's first frame of a pump from its later ones. */
+	let pumpNumber = 0;
 
 	/**
 	 * Queues a tick frame for the client, or keeps only the latest per subscription while the
-	 * reader is slow. Within one pump a client's frames are corked into a single write: a
-	 * system call per frame per client was most of the server's time under load.
+	 * reader is slow. A client's first frame of a pump is written at once (ws writes its header
+	 * and payload in one call); from its second on, the socket is corked until the pump ends, so
+	 * a pump costs a client at most two system calls however many ticks it carries (a call per
+	 * frame per client was most of the server's time under load). Corking every socket for the
+	 * whole pump instead held each one's queued writes until the last client was served; a
+	 * garbage collection inside a pump then kept them all, which grew V8's young generation and
+	 * the process's memory.
 	 */
 	function sendTick(client: Client, subscription: Subscription, frame: Buffer): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
 		if (client.pending !== undefined || client.ws.bufferedAmount > limits.slowReaderBytes) {
 			const key = subscriptionKey(subscription.symbol, subscription.exchange, subscription.mode);
 			// Made only for a reader that falls behind: most never need one.
-			client.pending ??= new Map();
+			if (client.pending === undefined) {
+				client.pending = new Map();
+				behind.add(client);
+			}
 			if (client.pending.has(key)) stats.framesConflated++;
 			client.pending.set(key, frame);
 			return;
 		}
-		if (!corked.has(client)) {
+		if (client.pumpNumber !== pumpNumber) client.pumpNumber = pumpNumber;
+		else if (!corked.has(client)) {
 			socketOf(client.ws)?.cork();
 			corked.add(client);
 		}
-		client.ws.send(frame, { binary: false });
+		client.ws.send(frame, SEND_TEXT);
 		stats.framesSent++;
 		stats.messagesSent++;
 	}
@@ -307,44 +346,37 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			stats.messagesSent++;
 		}
 		client.pending = undefined;
+		behind.delete(client);
 	}
 
-	/** Every subscription of every holder of one instrument, in the order they joined. */
-	function* heldBy(holders: Map<Client, Held[]>): Generator<Held> {
-		for (const list of holders.values()) yield* list;
+	/** The serialised bytes of the frame being fanned out; one frame is built per (tick, variant). */
+	let fanningOut: { due: DueTick; bytes: Buffer } | undefined;
+
+	function sendDue(due: DueTick, client: Client, subscription: Subscription): void {
+		if (fanningOut?.due !== due)
+			fanningOut = { due, bytes: Buffer.from(JSON.stringify(due.frame)) };
+		sendTick(client, subscription, fanningOut.bytes);
 	}
 
 	/**
-	 * Sends what is due since the last pump. The frames come from `framesDue` (src/lib), the
-	 * same function the page's in-page stream uses, so both mounts send the same frames (each
-	 * subscription's `sinceMs` and the backlog cap honoured). Each frame is serialised and
-	 * UTF-8 encoded once and the same bytes fanned out to every holder.
+	 * Sends what is due since the last pump. The frames come from `forEachDueFrame` (src/lib),
+	 * which the page's in-page stream reaches through `framesDue`, so both mounts send the same
+	 * frames (each subscription's `sinceMs` and the backlog cap honoured). Each frame is
+	 * serialised and UTF-8 encoded once and the same bytes fanned out to every holder, straight
+	 * from the index: a pump builds nothing per client, so the garbage it leaves is the ticks'
+	 * and ws's own, as a bare broadcast's is.
 	 */
 	function pump(): void {
 		const to = now();
 		const from = lastPumpMs;
 		lastPumpMs = to;
-		for (const client of clients) flushPending(client);
+		for (const client of behind) flushPending(client);
 		if (to <= from) return;
-		const start = Math.max(from, to - MAX_TICK_BACKLOG_MS);
-		// Most pumps have no tick for most instruments: ask the engine (cheap) before gathering holders.
-		const ticking: Array<Map<Client, Held[]>> = [];
-		for (const holders of index.values()) {
-			const first = holders.values().next().value?.[0];
-			if (first && market.ticksBetween(first.symbol, first.exchange, start, to).length > 0)
-				ticking.push(holders);
-		}
-		if (ticking.length === 0) return;
-		const held = (function* () {
-			for (const holders of ticking) yield* heldBy(holders);
-		})();
+		pumpNumber++;
 		try {
-			for (const due of framesDue(market, held, from, to)) {
-				const frame = Buffer.from(JSON.stringify(due.frame));
-				for (const subscription of due.subscriptions)
-					sendTick(subscription.client, subscription, frame);
-			}
+			forEachDueFrame(market, index.values(), from, to, sendDue);
 		} finally {
+			fanningOut = undefined;
 			uncorkAll();
 		}
 	}
@@ -546,6 +578,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			refused: 0,
 			lastRateErrorAt: -Infinity,
 			indexed: false,
+			pumpNumber: 0,
 		};
 		const lines = responseLines.get(req);
 		if (site && lines) client.handshake = handshakeFrame(req, lines);
@@ -578,6 +611,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			awaiting.delete(client);
 			clients.delete(client);
 			client.pending = undefined;
+			behind.delete(client);
 			unindex(client);
 			stats.pricedPairs = index.size;
 			stats.clients = clients.size;
