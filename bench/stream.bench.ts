@@ -240,7 +240,7 @@ async function main(): Promise<void> {
 				`--market-start=${marketStartMs}`,
 				`--hard-timeout-ms=${perRunMs(clients)}`,
 			],
-			{ stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+			{ stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
 		);
 		children.add(child);
 		// A failed spawn reports here; the wait for 'ready' then fails with its time-out.

@@ -51,6 +51,11 @@ export interface ServerSample {
 	rssBytes: number;
 	/** Peak resident set size over the child's life (getrusage ru_maxrss). */
 	maxRssBytes: number;
+	/** Where the resident memory is now: V8's heap in use, and memory outside it (buffers). */
+	heapUsedBytes: number;
+	heapTotalBytes: number;
+	externalBytes: number;
+	arrayBuffersBytes: number;
 	framesSent: number;
 	/** Ours only: ticks replaced by a newer one while a client was a slow reader. */
 	framesConflated: number;
@@ -142,12 +147,17 @@ function startBare(options: ServeOptions, clock: Clock): Running {
 
 function sample(running: Running): ServerSample {
 	const cpu = process.cpuUsage();
+	const memory = process.memoryUsage();
 	return {
 		atMs: Date.now(),
 		cpuUs: cpu.user + cpu.system,
-		rssBytes: process.memoryUsage.rss(),
+		rssBytes: memory.rss,
 		// resourceUsage().maxRSS is in kilobytes.
 		maxRssBytes: process.resourceUsage().maxRSS * 1024,
+		heapUsedBytes: memory.heapUsed,
+		heapTotalBytes: memory.heapTotal,
+		externalBytes: memory.external,
+		arrayBuffersBytes: memory.arrayBuffers,
 		...running.counts(),
 	};
 }
