@@ -105,6 +105,17 @@ const CLOSE_REASONS = {
 	shutdown: 'server shutting down',
 } as const;
 
+/** Where a socket keeps its client, so one set of listeners serves every connection. */
+const kClient = Symbol('client');
+type ClientSocket = WebSocket & { [kClient]?: Client };
+
+/** The client of a socket `onConnection` set up; throws if there is none (a wiring bug). */
+function clientOf(ws: WebSocket): Client {
+	const client = (ws as ClientSocket)[kClient];
+	if (client === undefined) throw new Error('stream: socket event for a socket with no client');
+	return client;
+}
+
 /** ws's send options for a tick: the frame's bytes go out as a text message. */
 const SEND_TEXT = { binary: false } as const;
 
@@ -203,6 +214,13 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		refusedUpgrades: {},
 		limitCloses: {},
 		pricedPairs: 0,
+	};
+	/** Shared by every session (a session never changes its options). */
+	const sessionOptions = {
+		apiKey: options.apiKey,
+		implicitAuth: site,
+		maxSymbols: limits.maxSymbolsPerConnection,
+		allowSimulateDrop: site,
 	};
 	let nextId = 1;
 	let upgrading = 0;
@@ -564,12 +582,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			address,
 			origin: req.headers.origin,
 			connectedAt: Date.now(),
-			session: new StreamSession({
-				apiKey: options.apiKey,
-				implicitAuth: site,
-				maxSymbols: limits.maxSymbolsPerConnection,
-				allowSimulateDrop: site,
-			}),
+			session: new StreamSession(sessionOptions),
 			pongReceived: true,
 			pingFlushed: true,
 			tokens: limits.messageBurst,
@@ -591,43 +604,62 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		// Closed by sweep() unless it authenticates (standalone) or subscribes (page) in time.
 		client.deadline = Date.now() + (site ? limits.idleTimeoutMs : limits.authGraceMs);
 		awaiting.add(client);
-		ws.on('message', (data) => {
-			try {
-				onMessage(client, data);
-			} catch (error) {
-				// Never let one client's message take the process down.
-				logger.error({ event: 'error', id: client.id, err: error }, 'message handling failed');
-			}
-		});
-		ws.on('pong', (data) => {
-			if (client.pingPayload !== undefined && client.pingPayload.equals(data))
-				client.pongReceived = true;
-		});
-		ws.on('error', (error) => {
-			// ws closes the socket itself (1009 for an oversized frame, 1007 for bad UTF-8, ...).
-			logger.debug({ event: 'socket_error', id: client.id, err: error }, 'stream: socket error');
-		});
-		ws.on('close', (code, reason) => {
-			awaiting.delete(client);
-			clients.delete(client);
-			client.pending = undefined;
-			behind.delete(client);
-			unindex(client);
-			stats.pricedPairs = index.size;
-			stats.clients = clients.size;
-			logger.info(
-				{
-					event: 'disconnect',
-					id: client.id,
-					address,
-					code,
-					reason: String(reason),
-					closedFor: client.closedFor,
-					durationMs: Date.now() - client.connectedAt,
-				},
-				'stream: client disconnected',
-			);
-		});
+		(ws as ClientSocket)[kClient] = client;
+		ws.on('message', onSocketMessage);
+		ws.on('pong', onSocketPong);
+		ws.on('error', onSocketError);
+		ws.on('close', onSocketClose);
+	}
+
+	// One set of listeners for every socket (each finds its client on the socket), rather than
+	// four closures and their context per connection: at thousands of connections what each one
+	// holds is most of the server's own memory.
+	function onSocketMessage(this: WebSocket, data: RawData): void {
+		const client = clientOf(this);
+		try {
+			onMessage(client, data);
+		} catch (error) {
+			// Never let one client's message take the process down.
+			logger.error({ event: 'error', id: client.id, err: error }, 'message handling failed');
+		}
+	}
+
+	function onSocketPong(this: WebSocket, data: Buffer): void {
+		const client = clientOf(this);
+		if (client.pingPayload !== undefined && client.pingPayload.equals(data))
+			client.pongReceived = true;
+	}
+
+	function onSocketError(this: WebSocket, error: Error): void {
+		// ws closes the socket itself (1009 for an oversized frame, 1007 for bad UTF-8, ...).
+		logger.debug(
+			{ event: 'socket_error', id: clientOf(this).id, err: error },
+			'stream: socket error',
+		);
+	}
+
+	function onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+		const client = clientOf(this);
+		awaiting.delete(client);
+		clients.delete(client);
+		client.pending = undefined;
+		behind.delete(client);
+		unindex(client);
+		releaseAddress(client.address);
+		stats.pricedPairs = index.size;
+		stats.clients = clients.size;
+		logger.info(
+			{
+				event: 'disconnect',
+				id: client.id,
+				address: client.address,
+				code,
+				reason: String(reason),
+				closedFor: client.closedFor,
+				durationMs: Date.now() - client.connectedAt,
+			},
+			'stream: client disconnected',
+		);
 	}
 
 	function refuse(
@@ -684,26 +716,29 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	}
 
 	/**
-	 * Counts a handshake in flight and the address's slot until the socket closes. A failed
-	 * handshake never calls back (ws answers 400 and destroys the socket), so the socket's close
-	 * settles the count instead. Returns the function that settles it on success.
+	 * Counts a handshake in flight and the address's slot. A failed handshake never calls back
+	 * (ws answers 400 and destroys the socket), so until it succeeds the socket's close gives the
+	 * slot back; once it has, the connection's close does (`onSocketClose`), and the socket keeps
+	 * no listener of ours. Returns the function that settles the handshake on success.
 	 */
 	function holdSlot(socket: Duplex, address: string, held: number): () => void {
 		upgrading++;
 		perAddress.set(address, held + 1);
-		let settled = false;
-		const settle = (): void => {
-			if (settled) return;
-			settled = true;
+		const onFailedClose = (): void => {
+			upgrading--;
+			releaseAddress(address);
+		};
+		socket.once('close', onFailedClose);
+		return () => {
+			socket.removeListener('close', onFailedClose);
 			upgrading--;
 		};
-		socket.once('close', () => {
-			settle();
-			const count = (perAddress.get(address) ?? 1) - 1;
-			if (count <= 0) perAddress.delete(address);
-			else perAddress.set(address, count);
-		});
-		return settle;
+	}
+
+	function releaseAddress(address: string): void {
+		const count = (perAddress.get(address) ?? 1) - 1;
+		if (count <= 0) perAddress.delete(address);
+		else perAddress.set(address, count);
 	}
 
 	function drain(): void {
