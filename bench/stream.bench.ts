@@ -130,7 +130,7 @@ interface RunResult {
 }
 
 async function main(): Promise<void> {
-	const { connectThreads, maxLatency, percentile, quantile } =
+	const { connectThreads, maxLatency, percentile, quantile, PROBE_TIMEOUT_MS } =
 		await import('./lib/stream-fleet.ts');
 
 	const clientsText = valueOf('--clients');
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
 	const connectDeadlineMs = (n: number): number => 20_000 + n * 15;
 	// Start-up, connect, warm-up and window, plus every bounded wait around them.
 	const perRunMs = (n: number): number =>
-		15_000 + connectDeadlineMs(n) + (warmupSeconds + seconds) * 1000 + 60_000;
+		15_000 + connectDeadlineMs(n) + (warmupSeconds + seconds) * 1000 + 60_000 + probes * 700;
 	const hardTimeoutMs = clientCounts.reduce((sum, n) => sum + 2 * reps * perRunMs(n), 30_000);
 
 	const children = new Set<ChildProcess>();
@@ -354,9 +354,16 @@ async function main(): Promise<void> {
 			// Only the server knows how much it conflated; an overloaded one may not say in time.
 			const counts = await ask(3000).catch(() => undefined);
 			// After the window, so the probes' handshakes are not in the figures above.
+			// A failed probe round costs the run its first-tick figures only (noted under the table).
 			const firstTickMs =
 				probes > 0
-					? await fleet.probeFirstTicks(probes, Math.ceil(clients / PER_ADDRESS), 60_000)
+					? await fleet
+							.probeFirstTicks(
+								probes,
+								Math.ceil(clients / PER_ADDRESS),
+								Math.ceil(probes / 10) * (PROBE_TIMEOUT_MS + 1000) + 10_000,
+							)
+							.catch(() => [])
 					: [];
 			return {
 				kind,

@@ -116,6 +116,11 @@ function clientOf(ws: WebSocket): Client {
 	return client;
 }
 
+/** A socket's 'error' listener during the upgrade: drop it (ws answers the handshake's own errors). */
+function destroySocket(this: Duplex): void {
+	this.destroy();
+}
+
 /** ws's send options for a tick: the frame's bytes go out as a text message. */
 const SEND_TEXT = { binary: false } as const;
 
@@ -149,8 +154,6 @@ interface Client {
 	pending?: Map<string, Buffer>;
 	/** Listed in the fan-out index under at least one pair. */
 	indexed: boolean;
-	/** The last pump that sent it a tick (see `sendTick`). */
-	pumpNumber: number;
 	/** Why the server closed it (for the disconnect log line). */
 	closedFor?: string;
 	/** The opening exchange, page mount only (for the handshake verb). */
@@ -160,9 +163,8 @@ interface Client {
 }
 
 /**
- * ws keeps its net.Socket private (`_socket`); corking it batches one pump's frames into one
- * write. tests/unit/stream-attacks.test.ts pins this so a ws upgrade that renames it fails there
- * instead of silently costing a system call per frame.
+ * ws keeps its net.Socket private (`_socket`); the tests reach it to stop a client reading.
+ * tests/unit/stream-attacks.test.ts pins the name so a ws upgrade that renames it fails there.
  */
 export function socketOf(ws: WebSocket): Socket | undefined {
 	return (ws as unknown as { _socket?: Socket })._socket;
@@ -313,20 +315,14 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		client.ws.send(text);
 	}
 
-	/** Sockets corked during the current pump, uncorked together at its end. */
-	const corked = new Set<Client>();
-	/** Counts pumps, so `sendTick` can tell a client's first frame of a pump from its later ones. */
-	let pumpNumber = 0;
-
 	/**
 	 * Queues a tick frame for the client, or keeps only the latest per subscription while the
-	 * reader is slow. A client's first frame of a pump is written at once (ws writes its header
-	 * and payload in one call); from its second on, the socket is corked until the pump ends, so
-	 * a pump costs a client at most two system calls however many ticks it carries (a call per
-	 * frame per client was most of the server's time under load). Corking every socket for the
-	 * whole pump instead held each one's queued writes until the last client was served; a
-	 * garbage collection inside a pump then kept them all, which grew V8's young generation and
-	 * the process's memory.
+	 * reader is slow. Each frame is written at once (ws writes its header and payload in one
+	 * call), as a bare broadcast does. Corking every socket for the whole pump, to send a
+	 * client's frames of one pump in one call, held each one's queued writes until the last
+	 * client was served; a garbage collection inside a pump then kept them all (~0.5 MB at 1,000
+	 * clients), V8 doubled its young generation, and the process kept ~20 MB more. At the tick
+	 * rates served (a pump rarely carries two ticks for one client) the batching saved little.
 	 */
 	function sendTick(client: Client, subscription: Subscription, frame: Buffer): void {
 		if (client.ws.readyState !== client.ws.OPEN) return;
@@ -341,19 +337,9 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			client.pending.set(key, frame);
 			return;
 		}
-		if (client.pumpNumber !== pumpNumber) client.pumpNumber = pumpNumber;
-		else if (!corked.has(client)) {
-			socketOf(client.ws)?.cork();
-			corked.add(client);
-		}
 		client.ws.send(frame, SEND_TEXT);
 		stats.framesSent++;
 		stats.messagesSent++;
-	}
-
-	function uncorkAll(): void {
-		for (const client of corked) socketOf(client.ws)?.uncork();
-		corked.clear();
 	}
 
 	function flushPending(client: Client): void {
@@ -390,12 +376,10 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		lastPumpMs = to;
 		for (const client of behind) flushPending(client);
 		if (to <= from) return;
-		pumpNumber++;
 		try {
 			forEachDueFrame(market, index.values(), from, to, sendDue);
 		} finally {
 			fanningOut = undefined;
-			uncorkAll();
 		}
 	}
 
@@ -591,7 +575,6 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			refused: 0,
 			lastRateErrorAt: -Infinity,
 			indexed: false,
-			pumpNumber: 0,
 		};
 		const lines = responseLines.get(req);
 		if (site && lines) client.handshake = handshakeFrame(req, lines);
@@ -691,7 +674,9 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	}
 
 	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-		socket.on('error', () => socket.destroy());
+		// A shared function, not a closure: a closure here would keep this call's scope (and the
+		// handshake's settle function with it) alive for as long as the socket.
+		socket.on('error', destroySocket);
 		const address = clientAddress(req, trustProxy);
 		if (draining || closing)
 			return refuse(socket, 503, 'Service Unavailable', 'draining', req, address);
