@@ -28,6 +28,11 @@ port.on('message', (message: ToShard) => {
 		post({ type: 'receipts', ...receipts, closedEarly: fleet?.closedEarly() ?? 0 }, [
 			receipts.histogram.buffer as ArrayBuffer,
 		]);
+	} else if (message.type === 'probe') {
+		if (!fleet) return post({ type: 'error', message: 'not connected' });
+		void fleet
+			.probeFirstTicks(message.count, message.firstAddress)
+			.then((firstTickMs) => post({ type: 'probed', firstTickMs }));
 	} else if (message.type === 'close') {
 		fleet?.close();
 		post({ type: 'closed' });

@@ -1,7 +1,10 @@
-// The client side of bench/stream.bench.ts: many `ws` clients in one process, each subscribed to
-// every instrument in LTP mode, counting delivered market_data frames and the latency from the
-// tick's time (the frame's `timestamp`, the engine's tick timeMs, moved from the server's market
-// clock to wall time) to receipt.
+// The client side of bench/stream.bench.ts: many `ws` clients in one process, each authenticated
+// and subscribed to every instrument in LTP mode (the same two messages to either server),
+// counting delivered market_data frames and the latency from the tick's time (the frame's
+// `timestamp`, the engine's tick timeMs, moved from the server's market clock to wall time) to
+// receipt. Clients are spread over loopback addresses (127.0.0.1, .2, ...), `perAddress` each,
+// so our server's shipped per-address cap stays on. Probe clients (`probeFirstTicks`) time a
+// new connection's first market_data frame while the fleet streams.
 // The receive path is kept as light as possible, because whatever it costs is time the clients
 // cannot spend reading and would show up as server latency: the timestamp is read straight from
 // the bytes (no JSON.parse, no UTF-8 decode) and latencies go into a fixed 1 ms histogram
@@ -29,6 +32,8 @@ export interface Fleet {
 	 */
 	startMeasuring(offsetMs: number): void;
 	stopMeasuring(): Receipts;
+	/** Opens `count` more clients (addresses from `firstAddress` on); see `probeFirstTicks`. */
+	probeFirstTicks(count: number, firstAddress: number): Promise<number[]>;
 	/** Sockets that closed after setup (the server dropped them). */
 	closedEarly(): number;
 	close(): void;
@@ -44,11 +49,18 @@ export interface FleetOptions {
 	setupTimeoutMs: number;
 	/** The whole connect phase must finish within this. */
 	deadlineMs: number;
+	/** Clients per source address: at most the server's per-address cap. */
+	perAddress: number;
 	onProgress?: (connected: number) => void;
 }
 
-const AUTHENTICATE = JSON.stringify({ action: 'authenticate', api_key: 'bench' });
-const SUBSCRIBE = JSON.stringify({
+/** The `n`th loopback source address from `first` (0: 127.0.0.1); Linux routes all of 127/8 to lo. */
+export function loopbackAddress(n: number): string {
+	return `127.0.${Math.floor(n / 254)}.${1 + (n % 254)}`;
+}
+
+export const AUTHENTICATE = JSON.stringify({ action: 'authenticate', api_key: 'bench' });
+export const SUBSCRIBE = JSON.stringify({
 	action: 'subscribe',
 	mode: 'LTP',
 	symbols: INSTRUMENTS.map((spec) => ({ symbol: spec.symbol, exchange: spec.exchange })),
@@ -85,7 +97,7 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
 		receipts.bytes += length;
 	}
 
-	function connectOne(): Promise<WebSocket> {
+	function connectOne(index: number): Promise<WebSocket> {
 		return new Promise((resolve, reject) => {
 			let settled = false;
 			const ws = new WebSocket(url, {
@@ -93,6 +105,7 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
 				// The server's frames are ASCII JSON; validating them would only load the client side.
 				skipUTF8Validation: true,
 				handshakeTimeout: options.setupTimeoutMs,
+				localAddress: loopbackAddress(Math.floor(index / options.perAddress)),
 			});
 			sockets.push(ws);
 			const fail = (error: Error): void => {
@@ -117,11 +130,7 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
 				if (settled) closedEarly++;
 				else fail(new Error('closed during setup'));
 			});
-			ws.on('open', () => {
-				// The bare server needs no handshake: it sends to every open socket.
-				if (options.kind === 'bare') ready();
-				else ws.send(AUTHENTICATE);
-			});
+			ws.on('open', () => ws.send(AUTHENTICATE));
 			ws.on('message', (data: Buffer) => {
 				const time = tickTime(data);
 				if (time !== undefined) return onTick(time, data.length);
@@ -145,6 +154,7 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
 
 	const fleet: Fleet = {
 		size: options.count,
+		probeFirstTicks: (count, firstAddress) => probeFirstTicks(options, count, firstAddress),
 		startMeasuring(offset) {
 			offsetMs = offset;
 			receipts = { messages: 0, bytes: 0, histogram: new Uint32Array(HISTOGRAM_MS + 1) };
@@ -169,7 +179,7 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
 				);
 			}
 			const size = Math.min(options.batch, options.count - opened);
-			await Promise.all(Array.from({ length: size }, connectOne));
+			await Promise.all(Array.from({ length: size }, (_, i) => connectOne(opened + i)));
 			opened += size;
 			options.onProgress?.(opened);
 		}
@@ -178,6 +188,68 @@ export async function connectFleet(options: FleetOptions): Promise<Fleet> {
 		throw error;
 	}
 	return fleet;
+}
+
+/** Probe clients open at once: few, so the probes measure a connection, not a connect storm. */
+const PROBE_BATCH = 10;
+/** A probe that sees no tick within this is left out (an overloaded server's queue is seconds long). */
+export const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * Time to first tick: opens `count` clients, PROBE_BATCH at a time, each authenticating and
+ * subscribing as the fleet does, and returns for each the ms from its 'open' event to its first
+ * market_data frame (so the handshake's round trips, the subscribe, and the wait for the next
+ * tick of six instruments). Each probe is closed once timed; a probe that sees no tick within
+ * PROBE_TIMEOUT_MS is left out and counted by the caller. Whole ms from Date.now().
+ */
+async function probeFirstTicks(
+	options: FleetOptions,
+	count: number,
+	firstAddress: number,
+): Promise<number[]> {
+	const url = `ws://127.0.0.1:${options.port}/`;
+	const times: number[] = [];
+	const probeOne = (index: number): Promise<void> =>
+		new Promise((resolve) => {
+			const ws = new WebSocket(url, {
+				perMessageDeflate: false,
+				skipUTF8Validation: true,
+				handshakeTimeout: PROBE_TIMEOUT_MS,
+				localAddress: loopbackAddress(firstAddress + Math.floor(index / options.perAddress)),
+			});
+			let openedAt = 0;
+			const done = (): void => {
+				clearTimeout(timer);
+				ws.terminate();
+				resolve();
+			};
+			const timer = setTimeout(done, PROBE_TIMEOUT_MS);
+			ws.on('error', done);
+			ws.on('close', done);
+			ws.on('open', () => {
+				openedAt = Date.now();
+				ws.send(AUTHENTICATE);
+			});
+			ws.on('message', (data: Buffer) => {
+				if (tickTime(data) !== undefined) {
+					times.push(Date.now() - openedAt);
+					return done();
+				}
+				if (data.includes('"type":"auth"')) ws.send(SUBSCRIBE);
+			});
+		});
+	for (let started = 0; started < count; started += PROBE_BATCH) {
+		const size = Math.min(PROBE_BATCH, count - started);
+		await Promise.all(Array.from({ length: size }, (_, i) => probeOne(started + i)));
+	}
+	return times;
+}
+
+/** The value at or below which a share `q` of `values` fall (nearest rank); undefined when empty. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+	if (values.length === 0) return undefined;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))];
 }
 
 /** The smallest latency (ms) at or below which a share `q` of the samples fall. */
@@ -201,18 +273,25 @@ export function maxLatency(histogram: Uint32Array): number | undefined {
 }
 
 /** Messages from the main thread to a shard (stream-fleet-worker.ts). */
-export type ToShard = { type: 'start'; offsetMs: number } | { type: 'stop' } | { type: 'close' };
+export type ToShard =
+	| { type: 'start'; offsetMs: number }
+	| { type: 'stop' }
+	| { type: 'probe'; count: number; firstAddress: number }
+	| { type: 'close' };
 export type FromShard =
 	| { type: 'progress'; connected: number }
 	| { type: 'connected' }
 	| { type: 'closed' }
 	| { type: 'error'; message: string }
+	| { type: 'probed'; firstTickMs: number[] }
 	| ({ type: 'receipts'; closedEarly: number } & Receipts);
 
 export interface ThreadedFleet {
 	startMeasuring(offsetMs: number): void;
 	/** Merged receipts of every shard, and how many sockets the server closed. */
 	stopMeasuring(): Promise<Receipts & { closedEarly: number }>;
+	/** Time to first tick of `count` new clients (on the first thread), ms each; see `probeFirstTicks`. */
+	probeFirstTicks(count: number, firstAddress: number, ms: number): Promise<number[]>;
 	close(): Promise<void>;
 }
 
@@ -318,6 +397,12 @@ export async function connectThreads(
 					merged.histogram[i]! += receipts.histogram[i] ?? 0;
 			}
 			return merged;
+		},
+		async probeFirstTicks(count, firstAddress, ms) {
+			const worker = workers[0]!;
+			const reply = next(worker, 'probed', ms);
+			worker.postMessage({ type: 'probe', count, firstAddress } satisfies ToShard);
+			return (await reply).firstTickMs;
 		},
 		async close() {
 			const closed = workers.map((worker) => next(worker, 'closed', 3000).catch(() => undefined));

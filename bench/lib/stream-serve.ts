@@ -2,9 +2,16 @@
 // server's CPU time and peak RSS are its own and not mixed with the thousands of clients in the
 // parent. Two servers fan out the same ticks:
 //   ours: server/stream-server.ts mounted on an http server as server/cli.ts mounts it;
-//   bare: a plain `ws` WebSocketServer that sends every due tick to every socket in a plain loop,
-//         on the same schedule (same engine, seed, rate multiplier and pump interval) and with
-//         frames from the same builders, so every frame has the same bytes as ours.
+//   bare: a plain `ws` WebSocketServer doing the same job at its least: it answers the fleet's
+//         authenticate and subscribe with the very bytes ours sends (made once, at start, by a
+//         StreamSession) after a bare JSON.parse, then sends every due tick to every subscribed
+//         socket in a plain loop, on the same schedule (same engine, seed, rate multiplier and
+//         pump interval) and with frames from the same builders, so every frame has the same
+//         bytes as ours. No validation, limits, heartbeat, logs or conflation: what those cost is
+//         what the comparison shows.
+// Both load the same modules (this file imports both servers), use the same ws options
+// (perMessageDeflate off, no client tracking, default maxPayload aside: ours sets 1 MiB, which
+// only bounds inbound frames) and run under the same Node flags.
 // The parent speaks to the child over the IPC channel (see ToChild / FromChild) and ends it with
 // SIGTERM: no graceful close, since the figures are taken by then and closing thousands of
 // sockets one by one would only add time to the run.
@@ -22,6 +29,8 @@ import { createMarket } from '../../src/lib/market-engine.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../../src/lib/instruments.ts';
 import { marketDataPayload } from '../../src/lib/market-data.ts';
 import { marketDataFrame } from '../../src/lib/server-frames.ts';
+import { StreamSession } from '../../src/lib/stream-session.ts';
+import { AUTHENTICATE, SUBSCRIBE } from './stream-fleet.ts';
 
 export type ServerKind = 'ours' | 'bare';
 
@@ -51,6 +60,11 @@ export interface ServerSample {
 	rssBytes: number;
 	/** Peak resident set size over the child's life (getrusage ru_maxrss). */
 	maxRssBytes: number;
+	/** Where the resident memory is now: V8's heap in use, and memory outside it (buffers). */
+	heapUsedBytes: number;
+	heapTotalBytes: number;
+	externalBytes: number;
+	arrayBuffersBytes: number;
 	framesSent: number;
 	/** Ours only: ticks replaced by a newer one while a client was a slow reader. */
 	framesConflated: number;
@@ -76,11 +90,11 @@ function startOurs(options: ServeOptions, clock: Clock): Running {
 		mount: 'standalone',
 		seed: options.seed,
 		rateMultiplier: options.rateMultiplier,
-		// Only the connection caps are loosened (every client comes from 127.0.0.1, so the
-		// per-address cap goes too); every other limit is the shipped default.
+		// Every limit is the shipped default (the fleet spreads its clients over loopback addresses
+		// within the per-address cap), except that the total cap makes room for the bench's probe
+		// clients on top of a fleet at the cap.
 		limits: {
-			maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, options.maxClients + 100),
-			maxConnectionsPerAddress: options.maxClients + 100,
+			maxConnections: Math.max(DEFAULT_LIMITS.maxConnections, options.maxClients),
 		},
 	});
 	return {
@@ -104,6 +118,14 @@ function startBare(options: ServeOptions, clock: Clock): Running {
 		clientTracking: false,
 	});
 	const clients = new Set<WebSocket>();
+	// The replies ours gives the fleet's two messages, byte for byte, made once.
+	const session = new StreamSession({
+		implicitAuth: false,
+		maxSymbols: DEFAULT_LIMITS.maxSymbolsPerConnection,
+	});
+	const [authReply, subscribeReply] = [AUTHENTICATE, SUBSCRIBE].map((text) =>
+		JSON.stringify(session.receive(text, clock.now())[0]),
+	);
 	let framesSent = 0;
 	let lastPumpMs = clock.now();
 	// The same cadence as ours (limits.pumpIntervalMs) so latency carries the same granularity.
@@ -131,7 +153,19 @@ function startBare(options: ServeOptions, clock: Clock): Running {
 		handleUpgrade: (req, socket, head) => {
 			socket.on('error', () => socket.destroy());
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				clients.add(ws);
+				ws.on('message', (data: Buffer) => {
+					let action: unknown;
+					try {
+						action = (JSON.parse(data.toString('utf8')) as { action?: unknown }).action;
+					} catch {
+						return;
+					}
+					if (action === 'authenticate') ws.send(authReply!);
+					else if (action === 'subscribe') {
+						ws.send(subscribeReply!);
+						clients.add(ws);
+					}
+				});
 				ws.on('error', () => {});
 				ws.on('close', () => clients.delete(ws));
 			});
@@ -142,12 +176,17 @@ function startBare(options: ServeOptions, clock: Clock): Running {
 
 function sample(running: Running): ServerSample {
 	const cpu = process.cpuUsage();
+	const memory = process.memoryUsage();
 	return {
 		atMs: Date.now(),
 		cpuUs: cpu.user + cpu.system,
-		rssBytes: process.memoryUsage.rss(),
+		rssBytes: memory.rss,
 		// resourceUsage().maxRSS is in kilobytes.
 		maxRssBytes: process.resourceUsage().maxRSS * 1024,
+		heapUsedBytes: memory.heapUsed,
+		heapTotalBytes: memory.heapTotal,
+		externalBytes: memory.external,
+		arrayBuffersBytes: memory.arrayBuffers,
 		...running.counts(),
 	};
 }

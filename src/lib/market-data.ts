@@ -73,9 +73,79 @@ export interface FramesDueOptions {
 	broker?: string;
 }
 
-/** Frames differ by mode, and in mode 3 by depth; modes 1 and 2 carry no book. */
-function variantOf(subscription: Subscription): string {
+/**
+ * Frames differ by mode, and in mode 3 by depth; modes 1 and 2 carry no book. Subscriptions with
+ * the same variant key of one instrument receive the very same frame.
+ */
+export function variantKey(subscription: Subscription): string {
 	return subscription.mode === 3 ? `3:${subscription.depth}` : String(subscription.mode);
+}
+
+/** Who holds one instrument, grouped by variant (see `variantKey`), as `forEachDueFrame` reads it. */
+export interface InstrumentHolders<K, S extends Subscription = Subscription> {
+	symbol: string;
+	exchange: string;
+	/**
+	 * Per variant, every holder and its subscription, variants and holders in the order they
+	 * joined. Read again for every tick, so it must be a collection, not a one-shot iterator.
+	 */
+	variants: ReadonlyMap<string, ReadonlyMap<K, S>>;
+}
+
+/** One tick's frame at one variant. */
+export interface DueTick {
+	/** The tick's time, epoch ms. */
+	timeMs: number;
+	frame: MarketDataFrame;
+}
+
+/**
+ * Calls `send` once per (frame due in (fromMs, toMs], holder of it), with the holders already
+ * grouped by instrument and variant: the stream server keeps them so between subscribes, and
+ * fans out a pump without building anything per client. Each frame is built once per (tick,
+ * variant) and the same `DueTick` object passed for every holder, so a caller can serialise it
+ * once. Same frames and order as `framesDue` (which is this over a grouping made on the spot):
+ * ascending tick time; ties in instrument order, then variant order, then holder order.
+ *
+ * @param instruments read once; each one's `variants` once per tick
+ */
+export function forEachDueFrame<K, S extends Subscription>(
+	market: Market,
+	instruments: Iterable<InstrumentHolders<K, S>>,
+	fromMs: number,
+	toMs: number,
+	send: (due: DueTick, holder: K, subscription: S) => void,
+	options: FramesDueOptions = {},
+): void {
+	const start = Math.max(fromMs, toMs - (options.maxBacklogMs ?? MAX_TICK_BACKLOG_MS));
+	if (!(toMs > start)) return;
+	const broker = options.broker ?? MOCK_BROKER;
+	// Most windows (the server pumps every 10 ms) hold no tick at all, so nothing is allocated
+	// until one does; the list is as long as the ticks, whatever the number of holders.
+	let ticks: Array<{ tick: Tick; holders: InstrumentHolders<K, S> }> | undefined;
+	for (const holders of instruments) {
+		for (const tick of market.ticksBetween(holders.symbol, holders.exchange, start, toMs))
+			(ticks ??= []).push({ tick, holders });
+	}
+	if (ticks === undefined) return;
+	// Array#sort is stable: ties keep the instrument order of the loop above.
+	ticks.sort((a, b) => a.tick.timeMs - b.tick.timeMs);
+	for (const { tick, holders } of ticks) {
+		const instrument = { symbol: holders.symbol, exchange: holders.exchange };
+		for (const variant of holders.variants.values()) {
+			let due: DueTick | undefined;
+			for (const [holder, subscription] of variant) {
+				// Only ticks after a subscription was made belong to it.
+				if (subscription.sinceMs !== undefined && tick.timeMs <= subscription.sinceMs) continue;
+				if (due === undefined) {
+					const { mode, depth } = subscription;
+					const payload = marketDataPayload(market, instrument, mode, tick, depth);
+					due = { timeMs: tick.timeMs, frame: marketDataFrame(instrument, mode, payload, broker) };
+				}
+				send(due, holder, subscription);
+			}
+		}
+	}
 }
 
 /**
@@ -90,8 +160,8 @@ function variantOf(subscription: Subscription): string {
  * `toMs <= fromMs`.
  *
  * @param market the seeded market both mounts share
- * @param subscriptions any subscriptions, from one session (the page) or many (the server; extend
- *   `Subscription` with your own fields, e.g. the client, and read them back from `subscriptions`)
+ * @param subscriptions any subscriptions, from one session (the page) or many (extend
+ *   `Subscription` with your own fields and read them back from `subscriptions`)
  * @param fromMs exclusive start of the window, epoch ms (the previous pump's `toMs`)
  * @param toMs inclusive end of the window, epoch ms (now)
  */
@@ -103,45 +173,39 @@ export function framesDue<S extends Subscription>(
 	options: FramesDueOptions = {},
 ): DueFrame<S>[] {
 	const due: DueFrame<S>[] = [];
-	const start = Math.max(fromMs, toMs - (options.maxBacklogMs ?? MAX_TICK_BACKLOG_MS));
-	if (!(toMs > start)) return due;
-	const broker = options.broker ?? MOCK_BROKER;
-	const byInstrument = new Map<string, Map<string, S[]>>();
+	// Keyed by position, so a subscription listed twice is served twice, as listed.
+	const byInstrument = new Map<
+		string,
+		{ symbol: string; exchange: string; variants: Map<string, Map<number, S>> }
+	>();
+	let position = 0;
 	for (const subscription of subscriptions) {
 		const pair = instrumentKey(subscription.symbol, subscription.exchange);
-		let variants = byInstrument.get(pair);
-		if (!variants) byInstrument.set(pair, (variants = new Map()));
-		const variant = variantOf(subscription);
-		const holders = variants.get(variant);
-		if (holders) holders.push(subscription);
-		else variants.set(variant, [subscription]);
-	}
-	for (const variants of byInstrument.values()) {
-		const first = variants.values().next().value![0]!;
-		const instrument = { symbol: first.symbol, exchange: first.exchange };
-		let since = Infinity;
-		for (const holders of variants.values())
-			for (const s of holders) since = Math.min(since, s.sinceMs ?? -Infinity);
-		const ticks = market.ticksBetween(
-			instrument.symbol,
-			instrument.exchange,
-			Math.max(start, since),
-			toMs,
-		);
-		for (const tick of ticks) {
-			for (const holders of variants.values()) {
-				const receivers = holders.filter((s) => s.sinceMs === undefined || tick.timeMs > s.sinceMs);
-				if (receivers.length === 0) continue;
-				const { mode, depth } = receivers[0]!;
-				const payload = marketDataPayload(market, instrument, mode, tick, depth);
-				due.push({
-					timeMs: tick.timeMs,
-					frame: marketDataFrame(instrument, mode, payload, broker),
-					subscriptions: receivers,
-				});
-			}
+		let holders = byInstrument.get(pair);
+		if (!holders) {
+			holders = {
+				symbol: subscription.symbol,
+				exchange: subscription.exchange,
+				variants: new Map(),
+			};
+			byInstrument.set(pair, holders);
 		}
+		const variant = variantKey(subscription);
+		let held = holders.variants.get(variant);
+		if (!held) holders.variants.set(variant, (held = new Map()));
+		held.set(position++, subscription);
 	}
-	// Array#sort is stable: ties keep the instrument and variant order built above.
-	return due.sort((a, b) => a.timeMs - b.timeMs);
+	forEachDueFrame(
+		market,
+		byInstrument.values(),
+		fromMs,
+		toMs,
+		(tick, _position, subscription) => {
+			const last = due.at(-1);
+			if (last !== undefined && last.frame === tick.frame) last.subscriptions.push(subscription);
+			else due.push({ timeMs: tick.timeMs, frame: tick.frame, subscriptions: [subscription] });
+		},
+		options,
+	);
+	return due;
 }

@@ -108,10 +108,32 @@ function childPath(base: string, key: string | number): string {
 }
 
 /**
- * The path of the first number JSON cannot hold (JSON.parse turns `1e400` into Infinity), or
- * undefined. Iterative, so a deeply nested message cannot overflow the stack.
+ * True when a number JSON cannot hold (JSON.parse turns `1e400` into Infinity) is anywhere in
+ * `value`. Builds no paths, so the common case (every message a server receives) costs a walk
+ * and nothing else; `firstNonFiniteNumber` names the place only when there is one.
+ * Iterative, so a deeply nested message cannot overflow the stack.
+ */
+function hasNonFiniteNumber(value: unknown): boolean {
+	const stack: unknown[] = [value];
+	while (stack.length > 0) {
+		const item = stack.pop();
+		if (typeof item === 'number') {
+			if (!Number.isFinite(item)) return true;
+		} else if (Array.isArray(item)) {
+			for (const element of item) stack.push(element);
+		} else if (isJsonObject(item)) {
+			for (const key in item) if (Object.hasOwn(item, key)) stack.push(item[key]);
+		}
+	}
+	return false;
+}
+
+/**
+ * The path of the first number JSON cannot hold, or undefined. Iterative, so a deeply nested
+ * message cannot overflow the stack.
  */
 function firstNonFiniteNumber(value: unknown): string | undefined {
+	if (!hasNonFiniteNumber(value)) return undefined;
 	const stack: Array<[unknown, string]> = [[value, '']];
 	while (stack.length > 0) {
 		const [item, path] = stack.pop()!;

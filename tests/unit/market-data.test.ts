@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { framesDue, marketDataPayload } from '../../src/lib/market-data.ts';
+import {
+	forEachDueFrame,
+	framesDue,
+	marketDataPayload,
+	variantKey,
+	type InstrumentHolders,
+} from '../../src/lib/market-data.ts';
 import { createMarket } from '../../src/lib/market-engine.ts';
 import type { Subscription } from '../../src/lib/subscription.ts';
 
@@ -117,5 +123,69 @@ describe('framesDue', () => {
 		const due = framesDue(market, [ltp('TCS')], NOW, NOW + 5_000, { broker: 'zerodha' });
 		expect(due.length).toBeGreaterThan(0);
 		expect(due.every((d) => d.frame.broker === 'zerodha')).toBe(true);
+	});
+});
+
+describe('forEachDueFrame', () => {
+	const market = createMarket({ seed: 39 });
+	const sub = (symbol: string, mode: 1 | 2 | 3, sinceMs?: number): Subscription => ({
+		symbol,
+		exchange: 'NSE',
+		mode,
+		depth: 5,
+		sinceMs,
+	});
+	/** Groups holders as the stream server's index does: instrument, then variant, then holder. */
+	function index(held: Array<[string, Subscription]>): InstrumentHolders<string>[] {
+		const byPair = new Map<string, InstrumentHolders<string>>();
+		for (const [holder, subscription] of held) {
+			let entry = byPair.get(subscription.symbol);
+			if (!entry) {
+				entry = { symbol: subscription.symbol, exchange: 'NSE', variants: new Map() };
+				byPair.set(subscription.symbol, entry);
+			}
+			const variants = entry.variants as Map<string, Map<string, Subscription>>;
+			const key = variantKey(subscription);
+			if (!variants.has(key)) variants.set(key, new Map());
+			variants.get(key)!.set(holder, subscription);
+		}
+		return [...byPair.values()];
+	}
+
+	it('sends each holder the frames framesDue gives its subscriptions, in the same order', () => {
+		const held: Array<[string, Subscription]> = [
+			['a', sub('RELIANCE', 1)],
+			['b', sub('RELIANCE', 1, NOW + 1_000)],
+			['a', sub('TCS', 2)],
+			['c', sub('RELIANCE', 3)],
+		];
+		const sent: Array<{ holder: string; frame: unknown }> = [];
+		forEachDueFrame(market, index(held), NOW, NOW + 3_000, (due, holder) =>
+			sent.push({ holder, frame: due.frame }),
+		);
+		const expected = framesDue(
+			market,
+			held.map(([holder, subscription]) => ({ ...subscription, holder })),
+			NOW,
+			NOW + 3_000,
+		).flatMap((due) => due.subscriptions.map((s) => ({ holder: s.holder, frame: due.frame })));
+		expect(sent.length).toBeGreaterThan(0);
+		expect(sent).toEqual(expected);
+	});
+
+	it('builds one frame per tick and variant, however many hold it', () => {
+		const held: Array<[string, Subscription]> = ['a', 'b', 'c'].map((holder) => [
+			holder,
+			sub('INFY', 1),
+		]);
+		const frames = new Set<unknown>();
+		let calls = 0;
+		forEachDueFrame(market, index(held), NOW, NOW + 3_000, (due) => {
+			frames.add(due);
+			calls++;
+		});
+		expect(frames.size).toBe(market.ticksBetween('INFY', 'NSE', NOW, NOW + 3_000).length);
+		expect(calls).toBeGreaterThan(0);
+		expect(calls).toBe(frames.size * 3);
 	});
 });
