@@ -614,6 +614,7 @@ async function main(): Promise<void> {
 		target,
 		rows,
 		ratios,
+		against: 'bare ws broadcast',
 	};
 	if (jsonOnly) console.log(JSON.stringify(document, null, 2));
 	if (jsonPath) writeFileSync(jsonPath, JSON.stringify(document, null, 2));
