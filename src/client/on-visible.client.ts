@@ -24,10 +24,8 @@ function loadThosePassed(): void {
  * (within half a second), so that after a jump the widget in view fetches and starts first: its
  * first price, or its first frame, is what the reader is waiting for.
  */
-function later(run: () => void): void {
-	if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 500 });
-	else setTimeout(run, 0);
-}
+const later = (run: () => void): unknown =>
+	'requestIdleCallback' in window ? requestIdleCallback(run, { timeout: 500 }) : setTimeout(run);
 
 /**
  * The widget's code did not arrive (offline, or the site changed under an open page): its
@@ -71,17 +69,16 @@ export function onVisible(element: Element, load: () => Promise<unknown>): void 
 	}
 	observer = new IntersectionObserver(
 		(entries) => {
-			const entry = entries.at(-1);
-			if (!entry) return;
-			const box = entry.boundingClientRect;
 			// In view now: load at once. Within the lead, or passed: load when the page is idle,
 			// so a widget in view is never queued behind one the reader cannot see yet.
-			if (entry.isIntersecting && box.top < innerHeight && box.bottom > 0) run();
-			else if (entry.isIntersecting || box.bottom < 0) later(run);
+			for (const { isIntersecting, boundingClientRect: box } of entries) {
+				if (box.bottom > 0 && box.top < innerHeight) run();
+				else if (isIntersecting || box.bottom < 0) later(run);
+			}
 		},
 		{ rootMargin: LEAD },
 	);
-	if (waiting.size === 0) addEventListener('scrollend', loadThosePassed, { passive: true });
+	if (waiting.size === 0) addEventListener('scrollend', loadThosePassed);
 	waiting.set(element, run);
 	observer.observe(element);
 }
