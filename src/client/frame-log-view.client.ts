@@ -67,7 +67,7 @@ export class FrameLogView {
 
 	/** Whether render() has something to write. */
 	get due(): boolean {
-		return this.#pending.length > 0 || this.#countsDirty || (this.#rebuild && !this.#paused);
+		return this.#pending.length > 0 || this.#countsDirty || this.urgent;
 	}
 
 	get paused(): boolean {

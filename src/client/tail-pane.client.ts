@@ -59,11 +59,10 @@ export class TailPane {
 		const pane = this.element;
 		this.#grown = true;
 		pane.append(...lines.slice(-this.maxLines));
-		const excess = pane.childElementCount - this.#cap;
-		if (pane.childElementCount > this.maxLines && excess > 0) {
+		if (pane.childElementCount > this.maxLines) {
 			const range = document.createRange();
 			range.setStartBefore(pane.firstElementChild!);
-			range.setEndAfter(pane.children[excess - 1]!);
+			range.setEndAfter(pane.children[pane.childElementCount - this.#cap - 1]!);
 			range.deleteContents();
 		}
 	}
