@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
+import { performanceMetrics, sampleFrames } from './lib/page-probes.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 import {
 	DIAGRAM_DEFAULTS,
@@ -223,34 +224,14 @@ async function measure(
 	await cdp.send('Performance.enable');
 	const NAMES = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
 	const metrics = async (): Promise<number[]> => {
-		const all = (await cdp.send('Performance.getMetrics')).metrics;
-		return NAMES.map((name) => all.find((m) => m.name === name)?.value ?? 0);
+		const all = await performanceMetrics(cdp);
+		return NAMES.map((name) => all[name] ?? 0);
 	};
 	const simAt = async (): Promise<number> =>
 		Number(await page.locator(simHost).first().getAttribute('data-sim-ms'));
 	const before = await metrics();
 	const simBefore = await simAt();
-	const result = await page.evaluate((ms) => {
-		return new Promise<{ intervals: number[]; longTasks: number; wallMs: number }>((resolve) => {
-			const intervals: number[] = [];
-			let longTasks = 0;
-			const observer = new PerformanceObserver((list) => (longTasks += list.getEntries().length));
-			observer.observe({ type: 'longtask' });
-			let last: number | undefined;
-			let first: number | undefined;
-			const frame = (now: number): void => {
-				first ??= now;
-				if (last !== undefined) intervals.push(now - last);
-				last = now;
-				if (now - first < ms) requestAnimationFrame(frame);
-				else {
-					observer.disconnect();
-					resolve({ intervals, longTasks, wallMs: now - first });
-				}
-			};
-			requestAnimationFrame(frame);
-		});
-	}, seconds * 1000);
+	const result = await sampleFrames(page, seconds * 1000);
 	const after = await metrics();
 	const simAfter = await simAt();
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });

@@ -27,6 +27,7 @@ import { createStreamServer } from '../server/stream-server.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../src/lib/instruments.ts';
 import { EX1_STATE } from '../src/lib/subscribe-message.ts';
 import { startFloorServer } from './lib/floor-page.ts';
+import { performanceMetrics, sampleFrames } from './lib/page-probes.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 import { stateToMessage } from '../src/lib/subscribe-message.ts';
 
@@ -236,10 +237,7 @@ async function soak(scenario: Scenario): Promise<void> {
 	const step = Math.max(1, Math.round(soakSeconds / 6));
 	for (let at = 0; at <= soakSeconds; at += step) {
 		if (at > 0) await page.waitForTimeout(step * 1000);
-		await cdp.send('HeapProfiler.collectGarbage');
-		const m = Object.fromEntries(
-			(await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]),
-		) as Record<string, number>;
+		const m = await performanceMetrics(cdp, { collectGarbage: true });
 		soakRows.push({
 			scenario: `${scenario.name}, panel, after a forced GC`,
 			's streaming': at,
@@ -264,13 +262,9 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 	await page.waitForTimeout(4000);
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: scenario.cpuThrottle });
 	await cdp.send('Performance.enable');
-	const metrics = async (): Promise<Record<string, number>> => {
-		// Count what is live, not garbage awaiting collection.
-		await cdp.send('HeapProfiler.collectGarbage');
-		return Object.fromEntries(
-			(await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
-		);
-	};
+	// Count what is live, not garbage awaiting collection.
+	const metrics = (): Promise<Record<string, number>> =>
+		performanceMetrics(cdp, { collectGarbage: true });
 	const before = await metrics();
 	const busyBefore = before.TaskDuration!;
 	const receivedBefore = Number(await panel.getAttribute('data-received'));
@@ -307,36 +301,17 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 		},
 		{ ms: seconds * 1000, selector: target.selector },
 	);
-	const busyAfter = (
-		Object.fromEntries(
-			(await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]),
-		) as Record<string, number>
-	).TaskDuration!;
+	const busyAfter = (await performanceMetrics(cdp)).TaskDuration!;
 	const receivedAfter = Number(await panel.getAttribute('data-received'));
 	// Phase 2, frame rate: a requestAnimationFrame loop counts the frames the page can make.
-	const frames = await page.evaluate((ms) => {
-		return new Promise<{ intervals: number[]; wallMs: number }>((resolve) => {
-			const intervals: number[] = [];
-			let first: number | undefined;
-			let last: number | undefined;
-			const frame = (now: number): void => {
-				first ??= now;
-				if (last !== undefined) intervals.push(now - last);
-				last = now;
-				if (now - first < ms) requestAnimationFrame(frame);
-				else resolve({ intervals, wallMs: now - first });
-			};
-			requestAnimationFrame(frame);
-		});
-	}, seconds * 1000);
+	const frames = await sampleFrames(page, seconds * 1000);
 	const after = await metrics();
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-	const result = { ...busy, intervals: frames.intervals };
 	const wall = busy.wallMs / 1000;
-	const latencies = [...result.latencies].sort((a, b) => a - b);
+	const latencies = [...busy.latencies].sort((a, b) => a - b);
 	const busyMsPerS = ((busyAfter - busyBefore) / wall) * 1000;
 	const receivedPerS = (receivedAfter - receivedBefore) / wall;
-	const fps = result.intervals.length / (frames.wallMs / 1000);
+	const fps = frames.intervals.length / (frames.wallMs / 1000);
 	const p95Ms = percentile(latencies, 0.95);
 	await context.close();
 	return {
@@ -352,8 +327,8 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 			'tick→paint p95 ms': Number(percentile(latencies, 0.95).toFixed(1)),
 			'tick→paint max ms': Number((latencies.at(-1) ?? NaN).toFixed(1)),
 			fps: Number(fps.toFixed(1)),
-			'frames over 33 ms': result.intervals.filter((ms) => ms > 33.4).length,
-			'long tasks': result.longTasks.length,
+			'frames over 33 ms': frames.intervals.filter((ms) => ms > 33.4).length,
+			'long tasks': busy.longTasks.length,
 			'DOM nodes before→after': `${before.Nodes}→${after.Nodes}`,
 			'JS heap MB before→after': `${(before.JSHeapUsedSize! / 1e6).toFixed(1)}→${(after.JSHeapUsedSize! / 1e6).toFixed(1)}`,
 		},
