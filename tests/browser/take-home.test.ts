@@ -3,19 +3,10 @@
 // the shell lines that run them, their sample output (a transcript, so labelled "Sample output"),
 // and a download link that saves the very file shown. No axe violations with it open.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-	axeViolations,
-	browserAvailable,
-	collectErrors,
-	launchBrowser,
-	newContext,
-	startSite,
-	type SiteUnderTest,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axeViolations, browserAvailable, useChapterPages } from './harness.ts';
 
-const CHAPTER = '/chapters/39-what-a-websocket-is/';
 const code = (name: string): string =>
 	readFileSync(new URL(`../../content/code/ch39/${name}`, import.meta.url), 'utf8');
 
@@ -25,25 +16,8 @@ const TAKE_HOME = [
 ];
 
 describe.skipIf(!browserAvailable)('Going further: the take-home Python listings', () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
-
-	beforeAll(async () => {
-		site = await startSite();
-		browser = await launchBrowser();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
-
-	async function open(colorScheme: 'light' | 'dark' = 'light') {
-		const context = await newContext(browser, { colorScheme });
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(site.url + CHAPTER);
-		return { page, context, errors };
-	}
+	const pages = useChapterPages();
+	const open = (colorScheme: 'light' | 'dark' = 'light') => pages.open({ colorScheme });
 
 	const further = (page: Page) => page.locator('details.ch-further');
 
