@@ -17,18 +17,9 @@ import { WebSocket } from 'ws';
 import { CHAPTER_INSTRUMENTS } from '../src/lib/instruments.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 import { readProcess } from './lib/stream-proc.ts';
+import { args, valueOf } from './lib/args.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const args = process.argv.slice(2);
-
-function valueOf(flag: string): string | undefined {
-	const inline = args.find((a) => a.startsWith(`${flag}=`));
-	if (inline !== undefined) return inline.slice(flag.length + 1);
-	const index = args.indexOf(flag);
-	if (index === -1) return undefined;
-	const next = args[index + 1];
-	return next === undefined || next.startsWith('--') ? '' : next;
-}
 
 interface Healthy {
 	/** When its first market_data frame arrived (epoch ms). */

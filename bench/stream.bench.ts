@@ -40,6 +40,7 @@ import { DEFAULT_LIMITS } from '../server/limits.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 import { readMachineBusyUs, readProcess, type ProcessSample } from './lib/stream-proc.ts';
 import type { FromChild, ServerKind, ServerSample, ToChild } from './lib/stream-serve.ts';
+import { args, valueOf } from './lib/args.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 /**
@@ -65,17 +66,6 @@ const PER_ADDRESS = DEFAULT_LIMITS.maxConnectionsPerAddress;
  * 2-core machine two reader threads made p99 worse (three busy threads on two cores), not better.
  */
 const DEFAULT_CLIENT_THREADS = 1;
-const args = process.argv.slice(2);
-
-/** `--flag value` or `--flag=value`. */
-function valueOf(flag: string): string | undefined {
-	const inline = args.find((a) => a.startsWith(`${flag}=`));
-	if (inline !== undefined) return inline.slice(flag.length + 1);
-	const index = args.indexOf(flag);
-	if (index === -1) return undefined;
-	const next = args[index + 1];
-	return next === undefined || next.startsWith('--') ? '' : next;
-}
 
 function numberFlag(flag: string, fallback: number, min: number, max: number): number {
 	const text = valueOf(flag);
