@@ -3,7 +3,11 @@
 // so EX 1's two symbols (RELIANCE + TCS, 3.2 ticks/s between them) bring ~50 ticks/s. For each
 // scenario the panel streams for --seconds twice. In the first window nothing else asks the page
 // for frames, and the bench records:
-//   - main-thread busy time per second (CDP Performance.getMetrics TaskDuration),
+//   - main-thread busy time per second (CDP Performance.getMetrics TaskDuration), and the CPU
+//     time the main thread was given in it (ThreadTime): on a shared host a busy neighbour
+//     stretches the first (a task waits for a core) but not the second, so the CPU ratio is the
+//     steadier one (desktop only: Chromium's CPU throttle spins the thread it slows, so a
+//     throttled page's CPU time is most of every second whatever it does),
 //   - tick-to-paint latency: from a tick's market time to the animation frame that paints it
 //     (the panel stamps data-painted-tick-ms / data-painted-at-ms on each render), which
 //     includes the server's 10 ms pump and the network hop,
@@ -102,6 +106,7 @@ const percentile = (sorted: number[], p: number): number =>
 	sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 interface Sample {
 	busyMsPerS: number;
+	cpuMsPerS: number;
 	/** Busy ms per frame received: the tick count varies from run to run at the market pace. */
 	busyPerFrame: number;
 	fps: number;
@@ -117,6 +122,9 @@ const ratioRows: Row[] = [];
 const soakRows: Row[] = [];
 const firstTickRows: Row[] = [];
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+/** A figure for the table, or an empty cell where there is none (CPU time when throttled). */
+const figure = (value: number, digits: number): number | null =>
+	Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
 try {
 	for (const scenario of SCENARIOS) {
 		const samples: Record<'floor' | 'panel', Sample[]> = { floor: [], panel: [] };
@@ -127,12 +135,8 @@ try {
 				rows.push({ scenario: scenario.name, page: target.name, run: rep, ...sample.row });
 			}
 		}
-		const ratio = (key: 'busyMsPerS' | 'busyPerFrame' | 'fps' | 'p95Ms'): number =>
-			Number(
-				(mean(samples.panel.map((s) => s[key])) / mean(samples.floor.map((s) => s[key]))).toFixed(
-					2,
-				),
-			);
+		const ratio = (key: 'busyMsPerS' | 'cpuMsPerS' | 'busyPerFrame' | 'fps' | 'p95Ms') =>
+			figure(mean(samples.panel.map((s) => s[key])) / mean(samples.floor.map((s) => s[key])), 2);
 		ratioRows.push({
 			scenario: scenario.name,
 			'floor busy ms/s': Number(mean(samples.floor.map((s) => s.busyMsPerS)).toFixed(1)),
@@ -145,6 +149,9 @@ try {
 				mean(samples.panel.map((s) => s.busyPerFrame)).toFixed(2),
 			),
 			'busy per frame ratio': ratio('busyPerFrame'),
+			'floor CPU ms/s': figure(mean(samples.floor.map((s) => s.cpuMsPerS)), 1),
+			'panel CPU ms/s': figure(mean(samples.panel.map((s) => s.cpuMsPerS)), 1),
+			'CPU ratio': ratio('cpuMsPerS'),
 			'fps ratio': ratio('fps'),
 			'tick→paint p95 ratio': ratio('p95Ms'),
 			runs: reps,
@@ -267,6 +274,7 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 		performanceMetrics(cdp, { collectGarbage: true });
 	const before = await metrics();
 	const busyBefore = before.TaskDuration!;
+	const cpuBefore = before.ThreadTime!;
 	const receivedBefore = Number(await panel.getAttribute('data-received'));
 	// Phase 1, busy time and tick→paint: the page on its own, nothing in it asking for frames
 	// (a requestAnimationFrame loop would make every page render 60 frames a second).
@@ -301,7 +309,7 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 		},
 		{ ms: seconds * 1000, selector: target.selector },
 	);
-	const busyAfter = (await performanceMetrics(cdp)).TaskDuration!;
+	const { TaskDuration: busyAfter, ThreadTime: cpuAfter } = await performanceMetrics(cdp);
 	const receivedAfter = Number(await panel.getAttribute('data-received'));
 	// Phase 2, frame rate: a requestAnimationFrame loop counts the frames the page can make.
 	const frames = await sampleFrames(page, seconds * 1000);
@@ -309,13 +317,16 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 	const wall = busy.wallMs / 1000;
 	const latencies = [...busy.latencies].sort((a, b) => a - b);
-	const busyMsPerS = ((busyAfter - busyBefore) / wall) * 1000;
+	const busyMsPerS = ((busyAfter! - busyBefore) / wall) * 1000;
+	const cpuMsPerS =
+		scenario.cpuThrottle === 1 ? ((cpuAfter! - cpuBefore) / wall) * 1000 : Number.NaN;
 	const receivedPerS = (receivedAfter - receivedBefore) / wall;
 	const fps = frames.intervals.length / (frames.wallMs / 1000);
 	const p95Ms = percentile(latencies, 0.95);
 	await context.close();
 	return {
 		busyMsPerS,
+		cpuMsPerS,
 		busyPerFrame: busyMsPerS / Math.max(receivedPerS, 0.1),
 		fps,
 		p95Ms,
@@ -323,6 +334,7 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 			'width px': scenario.width,
 			'frames/s received': Number(receivedPerS.toFixed(1)),
 			'main thread busy ms/s': Number(busyMsPerS.toFixed(1)),
+			'main thread CPU ms/s': figure(cpuMsPerS, 1),
 			'tick→paint p50 ms': Number(percentile(latencies, 0.5).toFixed(1)),
 			'tick→paint p95 ms': Number(percentile(latencies, 0.95).toFixed(1)),
 			'tick→paint max ms': Number((latencies.at(-1) ?? NaN).toFixed(1)),

@@ -412,21 +412,22 @@ describe.skipIf(!browserAvailable)(
 		}
 
 		for (const reducedMotion of ['no-preference', 'reduce'] as const) {
-			it(`flashes a price that moves${reducedMotion === 'reduce' ? ', except with reduced motion' : ''}`, async () => {
+			it(`tints a price that moves for a moment${reducedMotion === 'reduce' ? ', except with reduced motion' : ''}`, async () => {
 				const { page, errors } = await open({ reducedMotion });
 				await streamOpen(page);
+				// The first tint, read in the mutation that sets it.
 				const flash = await page.evaluate(
 					() =>
-						new Promise<{ direction: string; animation: string; background: string }>((resolve) => {
+						new Promise<{ direction: string; background: string; symbol: string }>((resolve) => {
 							const table = document.querySelector('ch-tick-stream table')!;
 							const observer = new MutationObserver((records) => {
 								const cell = records[0]!.target as HTMLElement;
-								const style = getComputedStyle(cell, '::before');
+								if (!cell.dataset.flash) return;
 								observer.disconnect();
 								resolve({
-									direction: cell.dataset.flash ?? '',
-									animation: style.animationName,
-									background: style.backgroundColor,
+									direction: cell.dataset.flash,
+									background: getComputedStyle(cell).backgroundColor,
+									symbol: cell.closest('tr')!.querySelector('.ts-symbol')!.textContent!,
 								});
 							});
 							observer.observe(table, {
@@ -436,14 +437,33 @@ describe.skipIf(!browserAvailable)(
 							});
 						}),
 				);
-				expect(flash.direction).toMatch(/^(up|down)-[ab]$/);
-				// The colour sits under the price in a layer whose fade the compositor runs.
-				expect(flash.background).not.toBe('rgba(0, 0, 0, 0)');
-				if (reducedMotion === 'reduce') expect(flash.animation).toBe('none');
-				else expect(flash.animation).toMatch(/^ts-flash-[ab]$/);
+				expect(flash.direction).toMatch(/^(up|down)$/);
+				const transparent = 'rgba(0, 0, 0, 0)';
+				if (reducedMotion === 'reduce') expect(flash.background).toBe(transparent);
+				else expect(flash.background).not.toBe(transparent);
+				// A price that stops moving loses its tint, while the stream carries on.
+				await builderReady(page);
+				await editor(page).fill(
+					JSON.stringify({ action: 'unsubscribe', symbol: flash.symbol, exchange: 'NSE', mode: 1 }),
+				);
+				await send(page);
+				const cell = stream(page).locator('tbody tr', { hasText: flash.symbol }).locator('.ts-ltp');
+				await expect.poll(() => cell.getAttribute('data-flash'), { timeout: 5_000 }).toBeNull();
+				expect(await cell.evaluate((td) => getComputedStyle(td).backgroundColor)).toBe(transparent);
+				expect(await stream(page).getAttribute('data-state')).toBe('open');
 				expect(errors).toEqual([]);
 			});
 		}
+
+		it('takes every tint off when the stream stops', async () => {
+			const { page, errors } = await open();
+			await streamOpen(page);
+			await page.waitForSelector('ch-tick-stream tbody [data-flash]', { timeout: 10_000 });
+			await stream(page).getByRole('button', { name: 'Disconnect', exact: true }).click();
+			await page.waitForSelector('ch-tick-stream[data-state="closed"]');
+			await expect.poll(() => stream(page).locator('tbody [data-flash]').count()).toBe(0);
+			expect(errors).toEqual([]);
+		});
 
 		it('works from the keyboard alone', async () => {
 			const { page } = await open();

@@ -59,6 +59,13 @@ const CONSOLE_LINES = 200;
 const PANE_REFRESH_MS = 100;
 /** How often the polling counter and the latency figures move on between ticks. */
 const CLOCK_MS = 500;
+/**
+ * How long a moved price stays tinted up or down, at least. The tint goes in the frame that
+ * shows the price and comes off in the first frame after this, which the next tick or the clock
+ * brings anyway: a fade would cost the page frames of its own (one to start, one to end) for
+ * every tick, more than the tick's own frame at the market's pace (render.bench.ts).
+ */
+const FLASH_MS = 600;
 /** Lines beyond CONSOLE_LINES kept before the oldest are dropped in one step (see TailPane). */
 const CONSOLE_SLACK = 50;
 const SPARK_POINTS = 60;
@@ -85,7 +92,10 @@ interface Row {
 	last: MarketDataFrame | undefined;
 	previousLtp: number | undefined;
 	dirty: boolean;
+	/** The way the price moved with the newest tick, until the next frame tints it. */
 	flash: 'up' | 'down' | undefined;
+	/** When the tint shown may come off (performance.now()); 0 while none is shown. */
+	flashUntilMs: number;
 }
 
 function part<T extends Element = HTMLElement>(root: Element, name: string): T {
@@ -145,6 +155,8 @@ export class TickStream extends HTMLElement {
 	#panesTimer: ReturnType<typeof setTimeout> | undefined;
 	/** When #render last ran (performance.now()). */
 	#renderedAtMs = -Infinity;
+	/** When #render last wrote the latency figures (performance.now()). */
+	#latencyAtMs = -Infinity;
 	/** Moves the polling counter and the latency figures on while connected. */
 	#clockTimer: ReturnType<typeof setInterval> | undefined;
 	#stateInfo: SocketStateInfo = { state: 'idle', failures: 0 };
@@ -545,6 +557,7 @@ export class TickStream extends HTMLElement {
 			previousLtp: undefined,
 			dirty: true,
 			flash: undefined,
+			flashUntilMs: 0,
 		};
 		this.#rows.set(key, row);
 		part(this, 'rows').append(element);
@@ -605,7 +618,13 @@ export class TickStream extends HTMLElement {
 		// Reads first, while the layout is clean; then the writes; then the panes follow.
 		this.#console?.measure();
 		this.#log?.measure();
+		const open = this.#stateInfo.state === 'open';
 		for (const row of this.#rows.values()) {
+			// A tint comes off once its time is up, or when the ticks stop.
+			if (row.flashUntilMs && (this.#renderedAtMs >= row.flashUntilMs || !open)) {
+				delete row.cells.ltp.dataset.flash;
+				row.flashUntilMs = 0;
+			}
 			if (!row.dirty || !row.last) continue;
 			row.dirty = false;
 			const data = row.last.data;
@@ -624,11 +643,11 @@ export class TickStream extends HTMLElement {
 			row.cells.bid.textContent = price(data.depth?.buy[0]?.price);
 			row.cells.ask.textContent = price(data.depth?.sell[0]?.price);
 			row.path.setAttribute('d', sparklinePath(row.prices.values(), TICKER_SPARK_BOX));
-			if (row.flash) {
-				// Alternate two identical animations so each tick restarts the flash.
-				row.cells.ltp.dataset.flash = `${row.flash}-${row.cells.ltp.dataset.flash?.endsWith('a') ? 'b' : 'a'}`;
-				row.flash = undefined;
+			if (row.flash && open) {
+				row.cells.ltp.dataset.flash = row.flash;
+				row.flashUntilMs = this.#renderedAtMs + FLASH_MS;
 			}
+			row.flash = undefined;
 		}
 		const table = part<HTMLElement>(this, 'table');
 		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
@@ -656,9 +675,11 @@ export class TickStream extends HTMLElement {
 			}, PANE_REFRESH_MS - sinceMs);
 		}
 
-		const open = this.#stateInfo.state === 'open';
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
-		else this.#polling.pause();
+		if (this.#renderedAtMs - this.#latencyAtMs >= CLOCK_MS) {
+			this.#latencyAtMs = this.#renderedAtMs;
+			this.#wire?.renderLatency();
+		} else this.#polling.pause();
 		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
 		part(this, 'polling').textContent = this.#polling.requests.toLocaleString('en-US');
 		this.dataset.received = String(this.#received);
@@ -684,9 +705,9 @@ export class TickStream extends HTMLElement {
 		clearInterval(this.#clockTimer);
 		if (info.state === 'open')
 			this.#clockTimer = setInterval(() => {
-				this.#wire?.renderLatency();
-				// The polling counter moves on between ticks too; when ticks are coming, their
-				// renders have already moved it, and an extra frame would show nothing new.
+				// The polling counter, the latency figures and the tints move on between ticks
+				// too; when ticks are coming, their frames have already moved them on, and an
+				// extra frame would show nothing new.
 				if (performance.now() - this.#renderedAtMs >= CLOCK_MS * 0.8) this.#batcher.request();
 			}, CLOCK_MS);
 		this.#showState();
