@@ -7,7 +7,7 @@
 // same engine and protocol in the page instead, labelled.
 //
 // Rendering: messages only update the model; one FrameBatcher render per animation frame writes
-// the DOM, so 50 ticks a second cost at most one layout per frame. The console, the log and the
+// the DOM, at most every TICK_RENDER_MS, so 50 ticks a second cost 20 layouts a second. The console, the log and the
 // sparklines are ring buffers. State for tests and the render benchmark: data-state
 // (static|connecting|open|reconnecting|closed), data-transport (server|simulation),
 // data-received (frames received), data-printed (on_tick lines printed) and data-rendered
@@ -50,6 +50,13 @@ import { resolveStreamEndpoint, type StreamEndpoint } from '../../lib/stream-url
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 
 const CONSOLE_LINES = 200;
+/**
+ * Ticks are painted at most this often (conflated, as market screens do): a tick after a quiet
+ * spell paints in the next frame, so at the market's pace every tick is as prompt as before,
+ * while a burst of 50 a second paints 20 times a second, which no reader can tell from 60, and
+ * leaves a phone the frames it needs to scroll. The reader's own actions paint in the next frame.
+ */
+const TICK_RENDER_MS = 50;
 /**
  * The console and the log take new lines at most this often. The first line after a quiet spell
  * shows at once (so at the market's pace every line is as prompt as the table); in a burst (tens
@@ -137,7 +144,7 @@ export class TickStream extends HTMLElement {
 	readonly #ledger = new SubscriptionLedger();
 	readonly #rows = new Map<string, Row>();
 	readonly #polling = createPollingEquivalent();
-	readonly #batcher = new FrameBatcher(() => this.#render());
+	readonly #batcher = new FrameBatcher(() => this.#render(), { minIntervalMs: TICK_RENDER_MS });
 	readonly #deduper = new TickDeduper();
 	#log: FrameLogView | undefined;
 	#console: TailPane | undefined;
@@ -575,7 +582,7 @@ export class TickStream extends HTMLElement {
 				row.note.textContent = held ? '' : ' (unsubscribed)';
 			}
 		}
-		this.#batcher.request();
+		this.#batcher.request(true);
 	}
 
 	#logFrame(direction: FrameDirection, text: string): void {
@@ -595,7 +602,7 @@ export class TickStream extends HTMLElement {
 			symbol: value('symbol'),
 			search: value('search'),
 		});
-		this.#batcher.request();
+		this.#batcher.request(true);
 	}
 
 	#exportLog(): void {
@@ -733,7 +740,7 @@ export class TickStream extends HTMLElement {
 			);
 		else if (info.state === 'closed' && previous.state !== 'closed')
 			this.#announce(this.#stateText());
-		this.#batcher.request();
+		this.#batcher.request(true);
 	}
 
 	#where(): string {
@@ -800,13 +807,13 @@ export class TickStream extends HTMLElement {
 				this.#log?.setPaused(paused);
 				button.setAttribute('aria-pressed', String(paused));
 				button.textContent = paused ? 'Resume log' : 'Pause log';
-				this.#batcher.request();
+				this.#batcher.request(true);
 				break;
 			}
 			case 'clear-log':
 				// The frame log only: the console is on_tick's output, not the log's.
 				this.#log?.clear();
-				this.#batcher.request();
+				this.#batcher.request(true);
 				break;
 			case 'export-log':
 				this.#exportLog();
