@@ -1,8 +1,8 @@
 // What the live stream panel costs the page at about 50 ticks a second, in Debian's Chromium.
 // The built site is served as `npm start` serves it, with the stream server's tick rates scaled
 // so EX 1's two symbols (RELIANCE + TCS, 3.2 ticks/s between them) bring ~50 ticks/s. For each
-// scenario the panel streams for --seconds twice. In the first window nothing else asks the page
-// for frames, and the bench records:
+// scenario each page (below) streams for --seconds twice. In the first window nothing else asks
+// the page for frames, and the bench records:
 //   - main-thread busy time per second (CDP Performance.getMetrics TaskDuration), and the CPU
 //     time the main thread was given in it (ThreadTime): on a shared host a busy neighbour
 //     stretches the first (a task waits for a core) but not the second, so the CPU ratio is the
@@ -17,20 +17,28 @@
 //   - DOM nodes and JS heap before and after (each read after a forced GC), to show the log
 //     and sparklines stay bounded.
 // Beside the panel, the floor (bench/lib/floor-page.ts): a bare page showing the same ticks from
-// the same server the least way. Floor and panel alternate, --reps times each, in the same
-// Chromium, viewport, CPU throttle and tick rate; the table gives each run and the ratio
-// panel/floor of the means.
-//   node bench/render.bench.ts [--seconds 8] [--rate 50|real] [--reps 2] [--json out.json]
+// the same server the least way. A third page, "floor in chapter", is the floor's own markup,
+// styles and script in the chapter in the panel's place: the panel is swapped out before the
+// page's scripts run, so its code never loads and the floor's is the only stream connection
+// (each run checks both), scrolled to as the panel is, connecting to /stream on the site as the
+// floor does on its own server. Chromium re-records, pre-paints and layerizes the whole document
+// in each frame that repaints anything, so the ratios tell what the page around the panel costs
+// (floor in chapter / floor) from what the panel's own code adds (panel / floor in chapter);
+// panel / floor is the one issue 15 sets a target for. The three alternate, --reps times each,
+// in the same Chromium, viewport, CPU throttle and tick rate; the tables give each run, each
+// page's means, and the three ratios of the means.
+// --rate real adds the panel's time to first tick; --soak N streams to the panel for N s more.
+//   node bench/render.bench.ts [--seconds 8] [--rate 50|real] [--reps 2] [--soak 60] [--json out.json]
 // Serves the build in SITE_DIST (default dist/); run `npx astro build` first.
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { createStreamServer } from '../server/stream-server.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../src/lib/instruments.ts';
 import { EX1_STATE } from '../src/lib/subscribe-message.ts';
-import { startFloorServer } from './lib/floor-page.ts';
+import { FLOOR_FONT, floorParts, startFloorServer } from './lib/floor-page.ts';
 import { performanceMetrics, sampleFrames } from './lib/page-probes.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 import { stateToMessage } from '../src/lib/subscribe-message.ts';
@@ -91,7 +99,8 @@ const site = await startSiteServer({
 	port: 0,
 	onStreamUpgrade: stream.handleUpgrade,
 });
-const floor = await startFloorServer(stream, JSON.stringify(stateToMessage(EX1_STATE)));
+const firstMessage = JSON.stringify(stateToMessage(EX1_STATE));
+const floor = await startFloorServer(stream, firstMessage);
 const browser = await chromium.launch({
 	executablePath: CHROMIUM_PATH,
 	headless: true,
@@ -113,11 +122,24 @@ interface Sample {
 	p95Ms: number;
 	row: Row;
 }
-const TARGETS = [
-	{ name: 'floor', url: () => floor.url, selector: '#floor' },
-	{ name: 'panel', url: () => site.url + CHAPTER, selector: 'ch-tick-stream' },
-] as const;
+/** The figures of a run that the means and ratios are taken of. */
+type Figure = 'busyMsPerS' | 'cpuMsPerS' | 'busyPerFrame' | 'fps' | 'p95Ms';
+/** The pages each scenario measures, in the order each rep runs them. */
+const KINDS = ['floor', 'panel', 'floor in chapter'] as const;
+type Kind = (typeof KINDS)[number];
+const TARGETS: Record<Kind, { url: () => string; selector: string }> = {
+	floor: { url: () => floor.url, selector: '#floor' },
+	panel: { url: () => site.url + CHAPTER, selector: 'ch-tick-stream' },
+	'floor in chapter': { url: () => site.url + CHAPTER, selector: '#floor' },
+};
+/** The ratios of the means the bench reports, and what each tells. */
+const RATIOS: { over: Kind; under: Kind; tells: string }[] = [
+	{ over: 'panel', under: 'floor', tells: 'the issue’s target' },
+	{ over: 'panel', under: 'floor in chapter', tells: 'what the panel’s own code adds' },
+	{ over: 'floor in chapter', under: 'floor', tells: 'what the page around it adds' },
+];
 const rows: Row[] = [];
+const meanRows: Row[] = [];
 const ratioRows: Row[] = [];
 const soakRows: Row[] = [];
 const firstTickRows: Row[] = [];
@@ -127,35 +149,41 @@ const figure = (value: number, digits: number): number | null =>
 	Number.isFinite(value) ? Number(value.toFixed(digits)) : null;
 try {
 	for (const scenario of SCENARIOS) {
-		const samples: Record<'floor' | 'panel', Sample[]> = { floor: [], panel: [] };
+		const samples: Record<Kind, Sample[]> = { floor: [], panel: [], 'floor in chapter': [] };
 		for (let rep = 1; rep <= reps; rep++) {
-			for (const target of TARGETS) {
-				const sample = await measure(scenario, target);
-				samples[target.name].push(sample);
-				rows.push({ scenario: scenario.name, page: target.name, run: rep, ...sample.row });
+			for (const kind of KINDS) {
+				const sample = await measure(scenario, kind);
+				samples[kind].push(sample);
+				rows.push({ scenario: scenario.name, page: kind, run: rep, ...sample.row });
 			}
 		}
-		const ratio = (key: 'busyMsPerS' | 'cpuMsPerS' | 'busyPerFrame' | 'fps' | 'p95Ms') =>
-			figure(mean(samples.panel.map((s) => s[key])) / mean(samples.floor.map((s) => s[key])), 2);
-		ratioRows.push({
-			scenario: scenario.name,
-			'floor busy ms/s': Number(mean(samples.floor.map((s) => s.busyMsPerS)).toFixed(1)),
-			'panel busy ms/s': Number(mean(samples.panel.map((s) => s.busyMsPerS)).toFixed(1)),
-			'busy ratio': ratio('busyMsPerS'),
-			'floor busy ms per frame received': Number(
-				mean(samples.floor.map((s) => s.busyPerFrame)).toFixed(2),
-			),
-			'panel busy ms per frame received': Number(
-				mean(samples.panel.map((s) => s.busyPerFrame)).toFixed(2),
-			),
-			'busy per frame ratio': ratio('busyPerFrame'),
-			'floor CPU ms/s': figure(mean(samples.floor.map((s) => s.cpuMsPerS)), 1),
-			'panel CPU ms/s': figure(mean(samples.panel.map((s) => s.cpuMsPerS)), 1),
-			'CPU ratio': ratio('cpuMsPerS'),
-			'fps ratio': ratio('fps'),
-			'tick→paint p95 ratio': ratio('p95Ms'),
-			runs: reps,
-		});
+		const meanOf = (kind: Kind, key: Figure): number => mean(samples[kind].map((s) => s[key]));
+		for (const kind of KINDS)
+			meanRows.push({
+				scenario: scenario.name,
+				page: kind,
+				'busy ms/s': figure(meanOf(kind, 'busyMsPerS'), 1),
+				'CPU ms/s': figure(meanOf(kind, 'cpuMsPerS'), 1),
+				'busy ms per frame received': figure(meanOf(kind, 'busyPerFrame'), 2),
+				fps: figure(meanOf(kind, 'fps'), 1),
+				'tick→paint p95 ms': figure(meanOf(kind, 'p95Ms'), 1),
+				runs: reps,
+			});
+		for (const { over, under, tells } of RATIOS) {
+			const ratio = (key: Figure): number | null =>
+				figure(meanOf(over, key) / meanOf(under, key), 2);
+			ratioRows.push({
+				scenario: scenario.name,
+				ratio: `${over} / ${under}`,
+				tells,
+				'busy ms/s': ratio('busyMsPerS'),
+				'CPU ms/s': ratio('cpuMsPerS'),
+				'busy per frame received': ratio('busyPerFrame'),
+				fps: ratio('fps'),
+				'tick→paint p95': ratio('p95Ms'),
+				runs: reps,
+			});
+		}
 	}
 	if (soakSeconds > 0) await soak(SCENARIOS[0]!);
 	// At the market's own pace, how long a reader waits for the first price.
@@ -257,13 +285,68 @@ async function soak(scenario: Scenario): Promise<void> {
 	await context.close();
 }
 
-async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Promise<Sample> {
-	const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
+/**
+ * Before the chapter's scripts run, puts the floor's markup and styles where the panel is (the
+ * panel's loader then finds no `ch-tick-stream` to hydrate, so its code is never fetched), and
+ * counts what the page connects to and fetches, for checkFloorInChapter.
+ */
+async function placeFloorInChapter(
+	page: Page,
+): Promise<{ sockets: string[]; panelCode: string[] }> {
+	const seen = { sockets: [] as string[], panelCode: [] as string[] };
+	page.on('websocket', (socket) => seen.sockets.push(socket.url()));
+	page.on('request', (request) => {
+		if (request.url().includes('/tick-stream.client.')) seen.panelCode.push(request.url());
+	});
+	const { markup, style } = floorParts(firstMessage);
+	// 'interactive' comes when parsing ends, before the deferred and module scripts run.
+	await page.addInitScript(
+		({ markup, style, font }) =>
+			document.addEventListener('readystatechange', () => {
+				if (document.readyState !== 'interactive') return;
+				const box = document.createElement('div');
+				box.id = 'ch-stream-floor';
+				box.innerHTML = `<style>#ch-stream-floor { font: ${font}; ${style} }</style>${markup}`;
+				document.querySelector('ch-tick-stream')?.replaceWith(box);
+			}),
+		{ markup, style, font: FLOOR_FONT },
+	);
+	return seen;
+}
+
+/** Throws unless the floor was the chapter's only stream and the panel's code never loaded. */
+async function checkFloorInChapter(
+	page: Page,
+	seen: { sockets: string[]; panelCode: string[] },
+): Promise<void> {
+	const panelDefined = await page.evaluate(
+		() =>
+			customElements.get('ch-tick-stream') !== undefined ||
+			!!document.querySelector('ch-tick-stream'),
+	);
+	if (seen.sockets.length !== 1 || seen.panelCode.length > 0 || panelDefined)
+		throw new Error(
+			`render bench: "floor in chapter" must have the floor's one stream and no panel; it opened ${seen.sockets.length} WebSocket(s) (${seen.sockets.join(', ')}), fetched ${seen.panelCode.join(', ') || 'no panel code'} and ${panelDefined ? 'has' : 'has no'} ch-tick-stream.`,
+		);
+}
+
+async function measure(scenario: Scenario, kind: Kind): Promise<Sample> {
+	const target = TARGETS[kind];
+	const context = await browser.newContext({
+		viewport: { width: scenario.width, height: 800 },
+		// The site's Content-Security-Policy allows only its own inline blocks, by hash: the floor's
+		// <style> in the chapter would be refused.
+		bypassCSP: kind === 'floor in chapter',
+	});
 	const page = await context.newPage();
 	const cdp = await context.newCDPSession(page);
+	const seen = kind === 'floor in chapter' ? await placeFloorInChapter(page) : undefined;
 	await page.goto(target.url());
 	const panel = page.locator(target.selector);
 	await panel.scrollIntoViewIfNeeded();
+	// The floor's script, as the floor page runs it, once the box is in view (as the panel connects
+	// when it comes into view); it opens /stream on the site, the same stream server.
+	if (seen) await page.evaluate(`(() => { 'use strict'; ${floorParts(firstMessage).script} })()`);
 	await page.waitForSelector(`${target.selector}[data-state="open"]`, { timeout: 15_000 });
 	// Let the log and console fill to their caps first: the steady state is what is measured.
 	await page.waitForTimeout(4000);
@@ -323,6 +406,7 @@ async function measure(scenario: Scenario, target: (typeof TARGETS)[number]): Pr
 	const receivedPerS = (receivedAfter - receivedBefore) / wall;
 	const fps = frames.intervals.length / (frames.wallMs / 1000);
 	const p95Ms = percentile(latencies, 0.95);
+	if (seen) await checkFloorInChapter(page, seen);
 	await context.close();
 	return {
 		busyMsPerS,
@@ -351,8 +435,10 @@ console.log(
 	`Tick rendering at ~${Number(targetRate.toFixed(1))} ticks/s (rate multiplier ${rateMultiplier.toFixed(2)}), ${seconds} s per scenario`,
 );
 console.log(markdownTable(rows));
+console.log('\nMeans of the runs, per page:');
+console.log(markdownTable(meanRows));
 console.log(
-	'\nPanel against the floor (means of the runs; busy and p95: lower is better, fps: higher):',
+	'\nRatios of the means (panel / floor is the issue’s target; busy, CPU and p95: lower is better, fps: higher):',
 );
 console.log(markdownTable(ratioRows));
 if (firstTickRows.length) {
@@ -367,7 +453,13 @@ if (jsonPath)
 	writeFileSync(
 		jsonPath,
 		JSON.stringify(
-			{ rows, ratios: ratioRows, soak: soakRows, firstTick: firstTickRows, against: 'floor' },
+			{
+				rows,
+				means: meanRows,
+				ratios: ratioRows,
+				soak: soakRows,
+				firstTick: firstTickRows,
+			},
 			null,
 			2,
 		),

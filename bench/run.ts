@@ -204,11 +204,22 @@ async function subBench(
 	}
 	const report = JSON.parse(readFileSync(json, 'utf8'));
 	const rows = rowsFromJson(report);
-	// Beside its rows a bench may write more tables: `ratios` (against a floor or a baseline, one
-	// row per scenario), `soak` (what stays alive over a long run) and `firstTick`.
+	// Beside its rows a bench may write more tables: `means` (per page over the runs), `ratios`
+	// (against a floor or a baseline, one row per scenario, or one per pair of pages where each
+	// row names its pair in a `ratio` column), `soak` (what stays alive over a long run) and
+	// `firstTick`.
 	const against = report.against ?? 'floor';
+	const pairsNamed =
+		Array.isArray(report.ratios) &&
+		report.ratios.some((row: unknown) => !!row && typeof row === 'object' && 'ratio' in row);
 	const extras: [string, unknown][] = [
-		[`Against the ${against}, means over the runs (ratio = measured / ${against}):`, report.ratios],
+		['Means over the runs, per page:', report.means],
+		[
+			pairsNamed
+				? 'Ratios of the means over the runs (each row names the pages it divides):'
+				: `Against the ${against}, means over the runs (ratio = measured / ${against}):`,
+			report.ratios,
+		],
 		['Over a long run, read after a forced GC:', report.soak],
 		['Time to first tick (a fresh page each time):', report.firstTick],
 	];

@@ -10,24 +10,52 @@
 import { createServer, type Server } from 'node:http';
 import type { StreamServer } from '../../server/stream-server.ts';
 
+/** The floor's font, set on the page's body (and on the floor's box in the chapter). */
+export const FLOOR_FONT = '16px system-ui, sans-serif';
+
+/** The floor's styles for its table and panes, without the page's body rule. */
+const FLOOR_STYLE = `table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+td, th { padding: 0.3rem 0.6rem; text-align: end; }
+.pane { height: 14rem; overflow: auto; font: 0.8rem monospace; border: 1px solid #ccc; list-style: none; }`;
+
+/** The floor's markup: `<main id="floor">` with the table and the two panes, empty. */
+const FLOOR_MARKUP = `<main id="floor" data-state="connecting" data-received="0">
+<table><thead><tr><th>Symbol</th><th>LTP</th><th>Change</th></tr></thead><tbody id="rows"></tbody></table>
+<div class="pane" id="console"></div>
+<ol class="pane" id="log"></ol>
+</main>`;
+
+/**
+ * The floor's parts: its markup, its styles (no body rule) and its script, which connects to
+ * `/stream` on the page's own host and sends `firstMessage`, EX 1's subscribe as the panel sends
+ * it. render.bench.ts also places them in the chapter, in the panel's place.
+ */
+export function floorParts(firstMessage: string): {
+	markup: string;
+	style: string;
+	script: string;
+} {
+	return { markup: FLOOR_MARKUP, style: FLOOR_STYLE, script: floorScript(firstMessage) };
+}
+
 /** The floor page's HTML; `firstMessage` is EX 1's subscribe, as the panel sends it. */
 export function floorPageHtml(firstMessage: string): string {
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Stream floor</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body { font: 16px system-ui, sans-serif; margin: 1rem; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-td, th { padding: 0.3rem 0.6rem; text-align: end; }
-.pane { height: 14rem; overflow: auto; font: 0.8rem monospace; border: 1px solid #ccc; list-style: none; }
+body { font: ${FLOOR_FONT}; margin: 1rem; }
+${FLOOR_STYLE}
 </style></head>
 <body>
-<main id="floor" data-state="connecting" data-received="0">
-<table><thead><tr><th>Symbol</th><th>LTP</th><th>Change</th></tr></thead><tbody id="rows"></tbody></table>
-<div class="pane" id="console"></div>
-<ol class="pane" id="log"></ol>
-</main>
-<script type="module">
+${FLOOR_MARKUP}
+<script type="module">${floorScript(firstMessage)}</script>
+</body></html>`;
+}
+
+/** The floor's script, plain JS on purpose: nothing between the stream and the page. */
+function floorScript(firstMessage: string): string {
+	return `
 const CONSOLE_LINES = 200, LOG_ENTRIES = 150, SLACK = 50;
 const root = document.getElementById('floor');
 const rowsBody = document.getElementById('rows');
@@ -84,8 +112,7 @@ socket.onmessage = (event) => {
 	}
 	if (!pending) { pending = true; requestAnimationFrame(render); }
 };
-</script>
-</body></html>`;
+`;
 }
 
 /** Serves the floor page at / and hands upgrades on /stream to `stream`, on 127.0.0.1. */
