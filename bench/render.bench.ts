@@ -306,7 +306,9 @@ async function placeFloorInChapter(
 				if (document.readyState !== 'interactive') return;
 				const box = document.createElement('div');
 				box.id = 'ch-stream-floor';
-				box.innerHTML = `<style>#ch-stream-floor { font: ${font}; ${style} }</style>${markup}`;
+				// Its own paint layer, as any widget in a page should be: a repaint inside it then
+				// skips the chapter around it (the bare floor page has nothing around it to skip).
+				box.innerHTML = `<style>#ch-stream-floor { isolation: isolate; font: ${font}; ${style} }</style>${markup}`;
 				document.querySelector('ch-tick-stream')?.replaceWith(box);
 			}),
 		{ markup, style, font: FLOOR_FONT },
