@@ -9,13 +9,13 @@
 // never reading), cap (one address opening 1,000 connections). Every loop is bounded in count
 // and time; the child dies with this process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { CHAPTER_INSTRUMENTS } from '../src/lib/instruments.ts';
-import { markdownTable, type Row } from './lib/table.ts';
+import { printRows, type Row } from './lib/table.ts';
 import { readProcess } from './lib/stream-proc.ts';
 import { args, valueOf } from './lib/args.ts';
 
@@ -267,7 +267,6 @@ async function main(): Promise<void> {
 	}
 	const only = valueOf('--only')?.split(',').filter(Boolean);
 	const jsonFlag = valueOf('--json');
-	const jsonPath = jsonFlag || undefined;
 	const children = new Set<ChildProcess>();
 	process.on('exit', () => {
 		for (const child of children) child.kill('SIGKILL');
@@ -346,10 +345,7 @@ async function main(): Promise<void> {
 			children.delete(child);
 		}
 	}
-	const document = { command: `node bench/stream-attacks.bench.ts ${args.join(' ')}`.trim(), rows };
-	if (jsonFlag === '') console.log(JSON.stringify(document, null, 2));
-	else console.log(markdownTable(rows));
-	if (jsonPath) writeFileSync(jsonPath, JSON.stringify(document, null, 2));
+	printRows(`node bench/stream-attacks.bench.ts ${args.join(' ')}`.trim(), rows, jsonFlag);
 	process.exit(0);
 }
 
