@@ -23,6 +23,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
 import { performanceMetrics, sampleFrames } from './lib/page-probes.ts';
 import { markdownTable, type Row } from './lib/table.ts';
+import { valueOf } from './lib/args.ts';
 import {
 	DIAGRAM_DEFAULTS,
 	LANE,
@@ -40,12 +41,8 @@ const FLOOR = '/__diagram-floor';
 const KINDS = ['floor', 'diagram', 'floor in chapter'] as const;
 type Kind = (typeof KINDS)[number];
 
-const args = process.argv.slice(2);
-const valueOf = (flag: string): string | undefined => {
-	const index = args.indexOf(flag);
-	return index === -1 ? undefined : args[index + 1];
-};
-const seconds = Number(valueOf('--seconds') ?? 5);
+// `||`: a bare `--seconds` (valueOf gives '') keeps the default rather than playing for 0 s.
+const seconds = Number(valueOf('--seconds') || 5);
 const reps = Math.max(2, Number(valueOf('--reps') ?? 2));
 const jsonPath = valueOf('--json');
 /** Only the scenarios whose name contains this (e.g. `--only busiest`). */

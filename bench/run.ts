@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { kb, listPages, weighPage } from './lib/page-weight.ts';
 import { markdownTable, rowsFromJson, type Row } from './lib/table.ts';
+import { valueOf } from './lib/args.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,14 +17,8 @@ const DIST = join(ROOT, 'dist');
 const OUT = join(ROOT, 'bench', 'out');
 const BIN = join(ROOT, 'node_modules', '.bin');
 
-const args = process.argv.slice(2);
 const skip = new Set((valueOf('--skip') ?? '').split(',').filter(Boolean));
 const streamClients = valueOf('--stream-clients');
-
-function valueOf(flag: string): string | undefined {
-	const index = args.indexOf(flag);
-	return index === -1 ? undefined : args[index + 1];
-}
 
 interface Section {
 	title: string;

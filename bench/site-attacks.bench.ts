@@ -7,10 +7,10 @@
 // reply); slow (300 connections sending their headers a byte every 200 ms). Every loop is
 // bounded in count and time; the server child dies with this process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { markdownTable, type Row } from './lib/table.ts';
+import { printRows, type Row } from './lib/table.ts';
 import { readProcess } from './lib/stream-proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -209,10 +209,7 @@ async function main(): Promise<void> {
 			children.delete(child);
 		}
 	}
-	const document = { command: `node bench/site-attacks.bench.ts ${args.join(' ')}`.trim(), rows };
-	if (jsonFlag === '') console.log(JSON.stringify(document, null, 2));
-	else console.log(markdownTable(rows));
-	if (jsonFlag) writeFileSync(jsonFlag, JSON.stringify(document, null, 2));
+	printRows(`node bench/site-attacks.bench.ts ${args.join(' ')}`.trim(), rows, jsonFlag);
 	process.exit(0);
 }
 

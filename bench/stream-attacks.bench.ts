@@ -9,13 +9,13 @@
 // never reading), cap (one address opening 1,000 connections). Every loop is bounded in count
 // and time; the child dies with this process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { CHAPTER_INSTRUMENTS } from '../src/lib/instruments.ts';
-import { markdownTable, type Row } from './lib/table.ts';
+import { printRows, type Row } from './lib/table.ts';
 import { readProcess } from './lib/stream-proc.ts';
 import { args, valueOf } from './lib/args.ts';
 
@@ -118,6 +118,48 @@ const closesOf = (sockets: WebSocket[]): string => {
 	return `${open} still open; closed by code: ${[...codes].map(([c, n]) => `${c}×${n}`).join(', ') || 'none'}`;
 };
 
+interface UnreadFlood {
+	/** The third octet of the connections' addresses: they come from 127.0.`subnet`.1 to .4. */
+	subnet: number;
+	message: string;
+	everyMs: number;
+	/** What the stop summary calls the messages sent ("pings"). */
+	sentLabel: string;
+}
+
+/**
+ * Opens four connections that never read (their sockets paused, so the server's replies pile up
+ * on its side) and sends each `message` every `everyMs` until `until`; the returned function
+ * stops, says how many were sent and how the server closed them, and terminates them.
+ */
+async function floodUnread(
+	port: number,
+	until: number,
+	flood: UnreadFlood,
+): Promise<() => Promise<string>> {
+	const sockets: WebSocket[] = [];
+	for (let i = 0; i < 4; i++) {
+		const ws = await open(port, `127.0.${flood.subnet}.${1 + i}`);
+		if (typeof ws === 'number') continue;
+		(ws as unknown as { _socket: { pause(): void } })._socket.pause();
+		sockets.push(ws);
+	}
+	let sent = 0;
+	const timer = setInterval(() => {
+		for (const ws of sockets) {
+			if (ws.readyState !== WebSocket.OPEN || Date.now() > until) continue;
+			ws.send(flood.message);
+			sent++;
+		}
+	}, flood.everyMs);
+	return async () => {
+		clearInterval(timer);
+		const summary = `${sent} ${flood.sentLabel} sent; ${closesOf(sockets)}`;
+		for (const ws of sockets) ws.terminate();
+		return summary;
+	};
+}
+
 const ATTACKS: Attack[] = [
 	{
 		name: 'baseline',
@@ -179,28 +221,13 @@ const ATTACKS: Attack[] = [
 			message =
 				message.slice(0, -1) +
 				`,"pad":"${'x'.repeat(Math.max(0, 1024 * 1024 - 64 - message.length))}"}`;
-			const sockets: WebSocket[] = [];
-			for (let i = 0; i < 4; i++) {
-				const ws = await open(port, `127.0.2.${1 + i}`);
-				if (typeof ws === 'number') continue;
-				(ws as unknown as { _socket: { pause(): void } })._socket.pause();
-				sockets.push(ws);
-			}
-			let sent = 0;
-			// Within the message rate (20/s): one a second per connection.
-			const timer = setInterval(() => {
-				for (const ws of sockets) {
-					if (ws.readyState !== WebSocket.OPEN || Date.now() > until) continue;
-					ws.send(message);
-					sent++;
-				}
-			}, 250);
-			return async () => {
-				clearInterval(timer);
-				const summary = `${sent} messages of ${(message.length / 2 ** 20).toFixed(2)} MiB sent; ${closesOf(sockets)}`;
-				for (const ws of sockets) ws.terminate();
-				return summary;
-			};
+			// Four a second per connection, within the message rate (20/s).
+			return floodUnread(port, until, {
+				subnet: 2,
+				message,
+				everyMs: 250,
+				sentLabel: `messages of ${(message.length / 2 ** 20).toFixed(2)} MiB`,
+			});
 		},
 	},
 	{
@@ -208,28 +235,13 @@ const ATTACKS: Attack[] = [
 		what: '4 connections sending pings with a 64 KiB _pingId (echoed in the pong), never reading',
 		start: async (port, until) => {
 			const ping = JSON.stringify({ action: 'ping', _pingId: 'x'.repeat(64 * 1024) });
-			const sockets: WebSocket[] = [];
-			for (let i = 0; i < 4; i++) {
-				const ws = await open(port, `127.0.3.${1 + i}`);
-				if (typeof ws === 'number') continue;
-				(ws as unknown as { _socket: { pause(): void } })._socket.pause();
-				sockets.push(ws);
-			}
-			let sent = 0;
 			// 20 a second per connection, the message rate.
-			const timer = setInterval(() => {
-				for (const ws of sockets) {
-					if (ws.readyState !== WebSocket.OPEN || Date.now() > until) continue;
-					ws.send(ping);
-					sent++;
-				}
-			}, 50);
-			return async () => {
-				clearInterval(timer);
-				const summary = `${sent} pings sent; ${closesOf(sockets)}`;
-				for (const ws of sockets) ws.terminate();
-				return summary;
-			};
+			return floodUnread(port, until, {
+				subnet: 3,
+				message: ping,
+				everyMs: 50,
+				sentLabel: 'pings',
+			});
 		},
 	},
 	{
@@ -267,7 +279,6 @@ async function main(): Promise<void> {
 	}
 	const only = valueOf('--only')?.split(',').filter(Boolean);
 	const jsonFlag = valueOf('--json');
-	const jsonPath = jsonFlag || undefined;
 	const children = new Set<ChildProcess>();
 	process.on('exit', () => {
 		for (const child of children) child.kill('SIGKILL');
@@ -346,10 +357,7 @@ async function main(): Promise<void> {
 			children.delete(child);
 		}
 	}
-	const document = { command: `node bench/stream-attacks.bench.ts ${args.join(' ')}`.trim(), rows };
-	if (jsonFlag === '') console.log(JSON.stringify(document, null, 2));
-	else console.log(markdownTable(rows));
-	if (jsonPath) writeFileSync(jsonPath, JSON.stringify(document, null, 2));
+	printRows(`node bench/stream-attacks.bench.ts ${args.join(' ')}`.trim(), rows, jsonFlag);
 	process.exit(0);
 }
 

@@ -1,4 +1,4 @@
-// The command-line flags of the stream benches: `--flag value` or `--flag=value`.
+// The command-line flags of the benches: `--flag value` or `--flag=value`.
 
 /** This process's arguments after the script. */
 export const args = process.argv.slice(2);

@@ -1,4 +1,5 @@
 // Turns benchmark figures into Markdown tables for the console and bench/RESULTS.md.
+import { writeFileSync } from 'node:fs';
 
 export type Row = Record<string, string | number | boolean | null>;
 
@@ -42,4 +43,19 @@ export function rowsFromJson(value: unknown): Row[] {
 		return [flatten(value)];
 	}
 	return [];
+}
+
+/**
+ * Prints a bench's rows as a Markdown table, or as JSON (`{ command, rows }`) when `jsonFlag` is
+ * '' (a bare `--json`); with `--json file`, prints the table and writes the JSON to that file.
+ */
+export function printRows(
+	command: string,
+	rows: readonly Row[],
+	jsonFlag: string | undefined,
+): void {
+	const document = { command, rows };
+	if (jsonFlag === '') console.log(JSON.stringify(document, null, 2));
+	else console.log(markdownTable(rows));
+	if (jsonFlag) writeFileSync(jsonFlag, JSON.stringify(document, null, 2));
 }

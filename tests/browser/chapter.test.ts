@@ -5,18 +5,15 @@
 import { readFileSync } from 'node:fs';
 import GithubSlugger from 'github-slugger';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
 	axeViolations,
 	browserAvailable,
-	collectErrors,
 	frames,
-	launchBrowser,
-	newContext,
-	startSite,
+	useChapterPages,
 	type ContextOptions,
-	type SiteUnderTest,
+	type OpenedPage,
 } from './harness.ts';
 
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
@@ -73,28 +70,10 @@ function luminance(colour: string): number {
 }
 
 describe.skipIf(!browserAvailable)('chapter page', () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
-
-	beforeAll(async () => {
-		site = await startSite();
-		browser = await launchBrowser();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
-
-	async function open(
-		options: ContextOptions = {},
-		path = CHAPTER,
-	): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-		const context = await newContext(browser, options);
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(site.url + path);
-		return { page, context, errors };
-	}
+	const pages = useChapterPages();
+	/** Opens `path` on the site (default the chapter) in a fresh context. */
+	const open = (options: ContextOptions = {}, path = CHAPTER): Promise<OpenedPage> =>
+		pages.open(options, pages.site.url + path);
 
 	/** Scrolls the whole page a half screen at a time, then waits for its widgets to come alive. */
 	async function scrollThrough(page: Page): Promise<void> {
@@ -360,13 +339,11 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 	});
 
 	it('copies exactly the EX 1 file from the keyboard and says so politely', async () => {
-		const context = await newContext(browser);
-		await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-			origin: new URL(site.url).origin,
-		});
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(site.url + CHAPTER);
+		const { page, context, errors } = await pages.open({}, (ctx) =>
+			ctx.grantPermissions(['clipboard-read', 'clipboard-write'], {
+				origin: new URL(pages.site.url).origin,
+			}),
+		);
 		await page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
 
 		const listing = page
@@ -451,10 +428,9 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 	});
 
 	it("says so, and offers a reload, when a widget's code cannot be fetched", async () => {
-		const context = await newContext(browser, { width: 360, height: 800 });
-		await context.route('**/exercise.client.*.js', (route) => route.abort('internetdisconnected'));
-		const page = await context.newPage();
-		await page.goto(site.url + CHAPTER);
+		const { page, context } = await pages.open({ width: 360, height: 800 }, (ctx) =>
+			ctx.route('**/exercise.client.*.js', (route) => route.abort('internetdisconnected')),
+		);
 		const set = page.locator('ch-exercises');
 		await set.scrollIntoViewIfNeeded();
 		const alert = set.getByRole('alert');
@@ -538,21 +514,20 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 	it('puts the contents where they end up before the chapter text has arrived (no shift)', async () => {
 		// The first bytes of the page stop right after the contents, as a slow network delivers
 		// them: what paints then must not move when the rest arrives.
-		const context = await newContext(browser, { width: 1280, height: 800 });
-		const page = await context.newPage();
+		const { page, context } = await open({ width: 1280, height: 800 });
 		const box = async (): Promise<{ x: number; width: number }> => {
 			const rect = await page.locator('.ch-toc').boundingBox();
 			return { x: Math.round(rect!.x), width: Math.round(rect!.width) };
 		};
-		await page.goto(site.url + CHAPTER);
 		const settled = await box();
-		const html = await (await page.request.get(site.url + CHAPTER)).text();
+		const chapterUrl = pages.site.url + CHAPTER;
+		const html = await (await page.request.get(chapterUrl)).text();
 		const cut = html.indexOf('<main');
 		expect(cut).toBeGreaterThan(0);
-		await page.route(site.url + CHAPTER, (route) =>
+		await page.route(chapterUrl, (route) =>
 			route.fulfill({ contentType: 'text/html', body: html.slice(0, cut) }),
 		);
-		await page.goto(site.url + CHAPTER);
+		await page.goto(chapterUrl);
 		expect(await box()).toEqual(settled);
 		await context.close();
 	});
@@ -604,7 +579,7 @@ describe.skipIf(!browserAvailable)('chapter page', () => {
 			link.click(),
 		]);
 		expect(response.status()).toBe(200);
-		await page.waitForURL(site.url + CHAPTER);
+		await page.waitForURL(pages.site.url + CHAPTER);
 		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
 			'What a WebSocket Is',
 		);

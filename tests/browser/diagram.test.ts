@@ -4,19 +4,15 @@
 // visibly from 0 s, labels are 12 px and the lanes side by side at 360 px, the live region
 // speaks only when asked, reduced motion steps instead, the keyboard drives it, axe finds
 // nothing, and on paper the author's figure shows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
 	axeViolations,
 	browserAvailable,
-	collectErrors,
 	frames,
 	holdRequests,
-	launchBrowser,
-	newContext,
-	startSite,
+	useChapterPages,
 	type ContextOptions,
-	type SiteUnderTest,
 } from './harness.ts';
 import { formatSeconds } from '../../src/lib/polling-sim.ts';
 import {
@@ -26,8 +22,6 @@ import {
 	runDiagram,
 	type DiagramSettings,
 } from '../../src/lib/pull-push-diagram.ts';
-
-const CHAPTER = '/chapters/39-what-a-websocket-is/';
 
 interface Snapshot {
 	state: string;
@@ -121,25 +115,13 @@ function simPast(page: Page, ms: number): Promise<unknown> {
 }
 
 describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
+	const pages = useChapterPages();
 
-	beforeAll(async () => {
-		site = await startSite();
-		browser = await launchBrowser();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
-
+	/** Opens the chapter in a fresh context and waits for the diagram, scrolled to, to come alive. */
 	async function open(
 		options: ContextOptions = {},
 	): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-		const context = await newContext(browser, options);
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(site.url + CHAPTER);
+		const { page, errors, context } = await pages.open(options);
 		await page.locator('ch-pull-push').scrollIntoViewIfNeeded();
 		await page.waitForFunction(
 			() => document.querySelector('ch-pull-push')?.getAttribute('data-state') !== 'static',
@@ -423,11 +405,11 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 		[360, 'reduce'],
 	] as const) {
 		it(`takes its live shape before its code arrives, so nothing moves (${width} px, motion ${reducedMotion})`, async () => {
-			const context = await newContext(browser, { width, height: 800, reducedMotion });
-			const release = await holdRequests(context, '**/pull-push.client.*.js');
-			const page = await context.newPage();
-			const errors = collectErrors(page);
-			await page.goto(site.url + CHAPTER);
+			let release!: () => void;
+			const { page, errors, context } = await pages.open(
+				{ width, height: 800, reducedMotion },
+				async (ctx) => (release = await holdRequests(ctx, '**/pull-push.client.*.js')),
+			);
 			const diagram = page.locator('ch-pull-push');
 			await diagram.scrollIntoViewIfNeeded();
 			const before = (await diagram.boundingBox())!.height;
@@ -456,9 +438,7 @@ describe.skipIf(!browserAvailable)('pull-vs-push diagram', () => {
 	}
 
 	it('shows the static figure when JavaScript is off', async () => {
-		const context = await newContext(browser, { javaScriptEnabled: false });
-		const page = await context.newPage();
-		await page.goto(site.url + CHAPTER);
+		const { page, context } = await pages.open({ javaScriptEnabled: false });
 		const figure = page.locator('ch-pull-push figure');
 		// The live panel is in the HTML too, laid out only when scripts run.
 		await expect(figure.locator('svg:visible title').allTextContents()).resolves.toEqual([

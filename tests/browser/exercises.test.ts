@@ -2,21 +2,17 @@
 // survive a reload, reset clears them (with undo), a corrupt saved value does not break the
 // page, the keyboard alone is enough, axe finds nothing, and without JavaScript the prompts
 // read exactly as the chapter's bullets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
 	axeViolations,
 	browserAvailable,
-	collectErrors,
 	holdRequests,
-	launchBrowser,
-	newContext,
-	startSite,
+	useChapterPages,
 	type ContextOptions,
-	type SiteUnderTest,
+	type OpenedPage,
 } from './harness.ts';
 
-const CHAPTER = '/chapters/39-what-a-websocket-is/';
 const KEY = 'ch39:exercises:v1';
 const SEED_PROMPTS = [
 	'A strategy checks the price once a minute. Does it need a WebSocket, or is polling fine? Why?',
@@ -31,17 +27,7 @@ const plain = (text: string): string =>
 		.trim();
 
 describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
-	let site: SiteUnderTest;
-	let browser: Browser;
-
-	beforeAll(async () => {
-		site = await startSite();
-		browser = await launchBrowser();
-	});
-	afterAll(async () => {
-		await browser?.close();
-		await site?.close();
-	});
+	const pages = useChapterPages();
 
 	async function ready(page: Page): Promise<void> {
 		await page.locator('ch-exercises').scrollIntoViewIfNeeded();
@@ -50,17 +36,14 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 		);
 	}
 
+	/** Opens the chapter in a fresh context (after `before`) and waits for the three exercises. */
 	async function open(
 		options: ContextOptions = {},
 		before?: (context: BrowserContext) => Promise<unknown>,
-	): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-		const context = await newContext(browser, options);
-		if (before) await before(context);
-		const page = await context.newPage();
-		const errors = collectErrors(page);
-		await page.goto(site.url + CHAPTER);
-		await ready(page);
-		return { page, context, errors };
+	): Promise<OpenedPage> {
+		const opened = await pages.open(options, before);
+		await ready(opened.page);
+		return opened;
 	}
 
 	const exercise = (page: Page, id: string) => page.locator(`ch-exercise[data-id="${id}"]`);
@@ -233,11 +216,11 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 	for (const width of [360, 1280]) {
 		it(`lays the forms out before they come alive and keeps what was typed meanwhile (${width} px)`, async () => {
 			// Hold the exercises' code back, as a slow network would, while the reader is already there.
-			const context = await newContext(browser, { width, height: 800 });
-			const release = await holdRequests(context, '**/exercise.client.*.js');
-			const page = await context.newPage();
-			const errors = collectErrors(page);
-			await page.goto(site.url + CHAPTER);
+			let release!: () => void;
+			const { page, errors, context } = await pages.open(
+				{ width, height: 800 },
+				async (ctx) => (release = await holdRequests(ctx, '**/exercise.client.*.js')),
+			);
 			const set = page.locator('ch-exercises');
 			await set.scrollIntoViewIfNeeded();
 			const before = (await set.boundingBox())!.height;
@@ -404,9 +387,7 @@ describe.skipIf(!browserAvailable)('Try it yourself exercises', () => {
 	}
 
 	it('reads as the chapter wrote it with JavaScript off', async () => {
-		const context = await newContext(browser, { javaScriptEnabled: false });
-		const page = await context.newPage();
-		await page.goto(site.url + CHAPTER);
+		const { page, context } = await pages.open({ javaScriptEnabled: false });
 		const section = page.locator('h2#try-it-yourself ~ *');
 		await expect(page.locator('h2#try-it-yourself + p').textContent()).resolves.toBe(
 			'No code to run today - just reason it through:',
