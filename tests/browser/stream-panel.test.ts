@@ -330,6 +330,15 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		await expect
 			.poll(async () => (await consoleLines(page)).length, { timeout: 15_000 })
 			.toBeGreaterThan(3);
+		// The TCS filter below needs a TCS frame in the log: wait for TCS's first price.
+		await expect
+			.poll(
+				() => stream(page).locator('tbody tr', { hasText: 'TCS' }).locator('.ts-ltp').textContent(),
+				{
+					timeout: 15_000,
+				},
+			)
+			.toMatch(/^\d+\.\d{2}$/);
 		await stream(page).getByText('Inspect the wire').click();
 		const tools = stream(page).locator('[data-part="filters"]');
 		const log = stream(page).locator('[data-part="log"]');
