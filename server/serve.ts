@@ -43,7 +43,10 @@ if (!existsSync(root)) {
 	fail(`${root} is missing. Run \`npm start\` (it builds first) or \`npm run build\`.`, 1);
 }
 
-const logger = createLogger({ level: config.logLevel, base: { server: 'site' } });
+// One logger, two children: a child's fields are added to its parent's, so a stream child of a
+// logger with `server: 'site'` would write the key twice.
+const rootLogger = createLogger({ level: config.logLevel });
+const logger = rootLogger.child({ server: 'site' });
 let site: SiteServer;
 try {
 	site = await startSiteServer({
@@ -82,7 +85,7 @@ const stream = createStreamServer({
 	allowedOrigins: config.allowedOrigins,
 	allowedHosts,
 	trustProxy: config.trustProxy,
-	logger: logger.child({ server: 'stream' }),
+	logger: rootLogger.child({ server: 'stream' }),
 	metrics: config.metrics,
 });
 

@@ -155,6 +155,31 @@ describe('bad settings stop the server with one line', () => {
 	});
 });
 
+describe('log lines', () => {
+	it('name the part of the server that wrote them once: "site" for a request, "stream" for a connection', async () => {
+		const r = run([], { PORT: '0' });
+		try {
+			const url = await started(r);
+			expect((await fetch(`${url}/healthz`)).status).toBe(200);
+			const client = await connect(url.replace('http:', 'ws:') + '/stream');
+			await r.line((l) => l.event === 'connect');
+			await r.line((l) => l.url === '/healthz');
+			const raw = (match: (line: Record<string, unknown>) => boolean): string =>
+				r.stdout.find((text) => text.startsWith('{') && match(JSON.parse(text)))!;
+			// A JSON object with the key twice reads as whichever a parser keeps: say it once.
+			const stream = raw((l) => l.event === 'connect');
+			expect(stream.match(/"server":/g)).toHaveLength(1);
+			expect(JSON.parse(stream).server).toBe('stream');
+			const site = raw((l) => l.url === '/healthz');
+			expect(site.match(/"server":/g)).toHaveLength(1);
+			expect(JSON.parse(site).server).toBe('site');
+			client.ws.close();
+		} finally {
+			r.child.kill('SIGKILL');
+		}
+	});
+});
+
 describe('signals', () => {
 	it('SIGTERM drains: /readyz 503 and new streams refused while open ones run; a second SIGTERM closes them with 1001', async () => {
 		const r = run([], { PORT: '0', DRAIN_GRACE_MS: '600000' });
