@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { axeViolations, browserAvailable, useChapterPages } from './harness.ts';
+import { restingRect } from './smoke.ts';
 
 const code = (name: string): string =>
 	readFileSync(new URL(`../../content/code/ch39/${name}`, import.meta.url), 'utf8');
@@ -52,6 +53,36 @@ describe.skipIf(!browserAvailable)('Going further: the take-home Python listings
 		await page.keyboard.press('Enter');
 		await expect(block.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(true);
 		await expect(listing.isVisible()).resolves.toBe(true);
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
+	it('is its own section for search: a word in the scripts finds the block, and the result lands on it', async () => {
+		const { page, context, errors } = await open();
+		await page.keyboard.press('Control+k');
+		const dialog = page.getByRole('dialog', { name: 'Search the course' });
+		await dialog.getByRole('searchbox', { name: 'Search the course' }).fill('OPENALGO_WS_URL');
+		const result = dialog.getByRole('link').first();
+		await result.waitFor();
+		// Before, the scripts' text was filed under the stream panel's last heading ("Frame log
+		// tools"), inside its closed wire inspector.
+		expect(await result.textContent()).toMatch(
+			/^Going further: the same ticks in Python, on your machine/,
+		);
+		await result.click();
+		await page.waitForURL('**#going-further-the-same-ticks-in-python-on-your-machine');
+		const rest = await restingRect(page, 'going-further-the-same-ticks-in-python-on-your-machine');
+		expect(rest.top).toBeGreaterThanOrEqual(0);
+		expect(rest.bottom).toBeLessThanOrEqual(rest.height);
+		// A heading for a screen reader's list of headings too, named as the summary reads.
+		await expect(
+			page
+				.getByRole('heading', {
+					level: 3,
+					name: 'Going further: the same ticks in Python, on your machine',
+				})
+				.count(),
+		).resolves.toBe(1);
 		expect(errors).toEqual([]);
 		await context.close();
 	});
