@@ -192,7 +192,10 @@ export function createMarket(options: MarketOptions): Market {
 		const start = window * WINDOW_MS;
 		for (let j = 0; j < count; j++)
 			times.push(start + Math.floor(unit(key, 104 + j, window) * WINDOW_MS));
-		return times.sort((a, b) => a - b);
+		times.sort((a, b) => a - b);
+		// One tick per millisecond at most: two drawn in the same one would be two identical
+		// frames (same price, same time), which a reader takes for a duplicate.
+		return times.filter((t, j) => j === 0 || t !== times[j - 1]);
 	}
 
 	function makeTick(spec: InstrumentSpec, key: number, timeMs: number, index: number): Tick {

@@ -5,6 +5,17 @@ import { INSTRUMENTS, NSE_TICK_SIZE } from '../../src/lib/instruments.ts';
 const T0 = Date.UTC(2026, 10, 25, 5, 0, 0);
 
 describe('createMarket', () => {
+	it('never ticks one instrument twice in the same millisecond (two such frames read as a duplicate)', () => {
+		// Fast enough that two draws in one millisecond are certain over the hour on the old engine.
+		const market = createMarket({ seed: 39, rateMultiplier: 10 });
+		for (const { symbol, exchange } of INSTRUMENTS.slice(0, 3)) {
+			const times = market.ticksBetween(symbol, exchange, T0, T0 + 3_600_000).map((t) => t.timeMs);
+			expect(times.length).toBeGreaterThan(10_000);
+			const repeats = times.filter((t, i) => i > 0 && t <= times[i - 1]!);
+			expect(repeats).toEqual([]);
+		}
+	});
+
 	it('gives the same ticks for the same seed in two markets', () => {
 		const a = createMarket({ seed: 39 });
 		const b = createMarket({ seed: 39 });
