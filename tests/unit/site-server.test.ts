@@ -583,12 +583,16 @@ describe('request logs', () => {
 		} finally {
 			await logged.close();
 		}
-		const requests = lines.filter((line) => line.msg === 'http request');
-		expect(requests.map((r) => [r.method, r.url, r.status])).toEqual([
-			['GET', '/style.css', 200],
-			['GET', '/missing', 404],
-		]);
-		for (const r of requests) expect(typeof r.ms).toBe('number');
+		// Each line is written when its response closes, which can be just after the client has
+		// read the body and the server has closed: wait for the lines, not for a moment.
+		const requests = () => lines.filter((line) => line.msg === 'http request');
+		await expect
+			.poll(() => requests().map((r) => [r.method, r.url, r.status]))
+			.toEqual([
+				['GET', '/style.css', 200],
+				['GET', '/missing', 404],
+			]);
+		for (const r of requests()) expect(typeof r.ms).toBe('number');
 	});
 });
 
