@@ -167,7 +167,7 @@ export function createMarket(options: MarketOptions): Market {
 		return Math.max(spec.tickSize, roundToTick(price, spec.tickSize));
 	}
 
-	/** Tick times in one window: Poisson count by inverse CDF, uniform offsets, ascending. */
+	/** Tick times in one window: Poisson count by inverse CDF, uniform offsets, ascending, one per ms at most. */
 	function windowTimes(spec: InstrumentSpec, key: number, window: number): number[] {
 		const lambda = spec.ticksPerSecond * rateMultiplier * (WINDOW_MS / 1000);
 		let count = 0;
