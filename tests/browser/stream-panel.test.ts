@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { startSiteServer } from '../../server/site-server.ts';
 import { createStandaloneServer } from '../../server/standalone.ts';
 import { createStreamServer } from '../../server/stream-server.ts';
+import { FRESHNESS_MS } from '../../src/lib/polling-equivalent.ts';
 import {
 	axeViolations,
 	browserAvailable,
@@ -75,6 +76,31 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 			document.dispatchEvent(new CustomEvent('ch:send-message', { detail: { text } }));
 		}, JSON.stringify(message));
 	}
+
+	it('counts the requests polling would have sent: one per subscribed symbol every 100 ms while open', async () => {
+		const { page, errors } = await open();
+		await streamOpen(page);
+		// The counter as painted, and the page's clock when it was read.
+		const read = () =>
+			page.evaluate(() => ({
+				requests: Number(
+					document
+						.querySelector('ch-tick-stream [data-part="polling"]')!
+						.textContent!.replaceAll(',', ''),
+				),
+				atMs: performance.now(),
+			}));
+		const first = await read();
+		await page.waitForFunction((since) => performance.now() - since >= 4000, first.atMs);
+		const second = await read();
+		// EX 1 holds two symbols: 2 × 10 requests a second. The counter moves with each render
+		// (every tick here, and every half second without one), so it may trail by a moment.
+		const expected = (2 * (second.atMs - first.atMs)) / FRESHNESS_MS;
+		const counted = second.requests - first.requests;
+		expect(counted).toBeGreaterThan(expected * 0.75);
+		expect(counted).toBeLessThan(expected * 1.15);
+		expect(errors).toEqual([]);
+	});
 
 	it('reconnects within the 8 s cap after a real restart, says one sentence per attempt, and offers Retry now', async () => {
 		const own = await startSite();

@@ -7,11 +7,11 @@
 // same engine and protocol in the page instead, labelled.
 //
 // Rendering: messages only update the model; one FrameBatcher render per animation frame writes
-// the DOM, at most every TICK_RENDER_MS, so 50 ticks a second cost 20 layouts a second. The console, the log and the
-// sparklines are ring buffers. State for tests and the render benchmark: data-state
-// (static|connecting|open|reconnecting|closed), data-transport (server|simulation),
-// data-received (frames received), data-printed (on_tick lines printed) and data-rendered
-// (frames painted).
+// the DOM, at most every TICK_RENDER_MS, so 50 ticks a second cost 20 layouts a second. The
+// console, the log and the sparklines are ring buffers. State for tests and the render
+// benchmark: data-state (static|connecting|open|reconnecting|closed), data-transport
+// (server|simulation), data-received (frames received), data-printed (on_tick lines printed) and
+// data-rendered (frames painted).
 // Over ~400 lines because one element owns the connection and the DOM of the table, console and
 // log; the pure parts are in src/lib (frame-log, stream-url, handshake, stream-panel) and the log
 // view and the wire inspector in src/client.
@@ -683,10 +683,11 @@ export class TickStream extends HTMLElement {
 		}
 
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
+		else this.#polling.pause();
 		if (this.#renderedAtMs - this.#latencyAtMs >= CLOCK_MS) {
 			this.#latencyAtMs = this.#renderedAtMs;
 			this.#wire?.renderLatency();
-		} else this.#polling.pause();
+		}
 		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
 		part(this, 'polling').textContent = this.#polling.requests.toLocaleString('en-US');
 		this.dataset.received = String(this.#received);
