@@ -13,15 +13,14 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { DEFAULT_SEED, createMarket, type Market } from '../src/lib/market-engine.ts';
 import {
+	addHolder,
 	forEachDueFrame,
-	variantKey,
 	type DueTick,
-	type InstrumentHolders,
+	type HeldInstrument,
 } from '../src/lib/market-data.ts';
 import { protocolErrorFrame } from '../src/lib/server-frames.ts';
 import { StreamSession } from '../src/lib/stream-session.ts';
 import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
-import { instrumentKey } from '../src/lib/instruments.ts';
 import { clientAddress, isHostAllowed, isOriginAllowed, requestHost } from './client-address.ts';
 import { handshakeFrame, isHandshakeRequest } from './handshake.ts';
 import {
@@ -124,15 +123,6 @@ function destroySocket(this: Duplex): void {
 /** ws's send options for a tick: the frame's bytes go out as a text message. */
 const SEND_TEXT = { binary: false } as const;
 
-/**
- * The fan-out index's entry for one instrument: per variant, each holding client and the
- * session's own subscription object. Kept up to date on subscribe and close, so a pump reads it
- * as it is and allocates nothing per client.
- */
-interface HeldInstrument extends InstrumentHolders<Client> {
-	variants: Map<string, Map<Client, Subscription>>;
-}
-
 interface Client {
 	id: number;
 	ws: WebSocket;
@@ -200,8 +190,12 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	const behind = new Set<Client>();
 	/** Clients with a deadline to authenticate or subscribe. */
 	const awaiting = new Set<Client>();
-	/** Who holds each (exchange:symbol), by variant, with which subscription. */
-	const index = new Map<string, HeldInstrument>();
+	/**
+	 * Who holds each (exchange:symbol), by variant, with the session's own subscription object.
+	 * Kept up to date on subscribe and close, so a pump reads it as it is and allocates nothing
+	 * per client.
+	 */
+	const index = new Map<string, HeldInstrument<Client>>();
 	/** Connections and handshakes in flight per client address. */
 	const perAddress = new Map<string, number>();
 	/** Failed-authenticate token bucket per client address. */
@@ -262,20 +256,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	function reindex(client: Client): void {
 		unindex(client);
 		for (const subscription of client.session.subscriptions()) {
-			const pair = instrumentKey(subscription.symbol, subscription.exchange);
-			let held = index.get(pair);
-			if (!held) {
-				held = {
-					symbol: subscription.symbol,
-					exchange: subscription.exchange,
-					variants: new Map(),
-				};
-				index.set(pair, held);
-			}
-			const variant = variantKey(subscription);
-			let holders = held.variants.get(variant);
-			if (!holders) held.variants.set(variant, (holders = new Map()));
-			holders.set(client, subscription);
+			addHolder(index, client, subscription);
 			client.indexed = true;
 		}
 	}

@@ -92,6 +92,35 @@ export interface InstrumentHolders<K, S extends Subscription = Subscription> {
 	variants: ReadonlyMap<string, ReadonlyMap<K, S>>;
 }
 
+/** An `InstrumentHolders` that `addHolder` can add to. */
+export interface HeldInstrument<K, S extends Subscription = Subscription> extends InstrumentHolders<
+	K,
+	S
+> {
+	variants: Map<string, Map<K, S>>;
+}
+
+/**
+ * Adds `holder`'s `subscription` to `index` (keyed by instrument), grouped by variant as
+ * `forEachDueFrame` reads it; instruments, variants and holders keep the order they joined in.
+ */
+export function addHolder<K, S extends Subscription>(
+	index: Map<string, HeldInstrument<K, S>>,
+	holder: K,
+	subscription: S,
+): void {
+	const pair = instrumentKey(subscription.symbol, subscription.exchange);
+	let held = index.get(pair);
+	if (!held) {
+		held = { symbol: subscription.symbol, exchange: subscription.exchange, variants: new Map() };
+		index.set(pair, held);
+	}
+	const variant = variantKey(subscription);
+	let holders = held.variants.get(variant);
+	if (!holders) held.variants.set(variant, (holders = new Map()));
+	holders.set(holder, subscription);
+}
+
 /** One tick's frame at one variant. */
 export interface DueTick {
 	/** The tick's time, epoch ms. */
@@ -174,27 +203,9 @@ export function framesDue<S extends Subscription>(
 ): DueFrame<S>[] {
 	const due: DueFrame<S>[] = [];
 	// Keyed by position, so a subscription listed twice is served twice, as listed.
-	const byInstrument = new Map<
-		string,
-		{ symbol: string; exchange: string; variants: Map<string, Map<number, S>> }
-	>();
+	const byInstrument = new Map<string, HeldInstrument<number, S>>();
 	let position = 0;
-	for (const subscription of subscriptions) {
-		const pair = instrumentKey(subscription.symbol, subscription.exchange);
-		let holders = byInstrument.get(pair);
-		if (!holders) {
-			holders = {
-				symbol: subscription.symbol,
-				exchange: subscription.exchange,
-				variants: new Map(),
-			};
-			byInstrument.set(pair, holders);
-		}
-		const variant = variantKey(subscription);
-		let held = holders.variants.get(variant);
-		if (!held) holders.variants.set(variant, (held = new Map()));
-		held.set(position++, subscription);
-	}
+	for (const subscription of subscriptions) addHolder(byInstrument, position++, subscription);
 	forEachDueFrame(
 		market,
 		byInstrument.values(),
