@@ -50,6 +50,11 @@ export class FrameBatcher {
 		}
 	}
 
+	/** When `render` last ran (performance.now()); -Infinity before the first. */
+	get renderedAtMs(): number {
+		return this.#renderedAtMs;
+	}
+
 	/** Drops a pending render (the element left the page). */
 	cancel(): void {
 		if (this.#handle !== 0) cancelAnimationFrame(this.#handle);

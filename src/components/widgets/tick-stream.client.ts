@@ -160,8 +160,6 @@ export class TickStream extends HTMLElement {
 	#panesAtMs = -Infinity;
 	/** Asks for the frame that shows lines held back by PANE_REFRESH_MS. */
 	#panesTimer: ReturnType<typeof setTimeout> | undefined;
-	/** When #render last ran (performance.now()). */
-	#renderedAtMs = -Infinity;
 	/** When #render last wrote the latency figures (performance.now()). */
 	#latencyAtMs = -Infinity;
 	/** Moves the polling counter and the latency figures on while connected. */
@@ -621,14 +619,15 @@ export class TickStream extends HTMLElement {
 	}
 
 	#render(): void {
-		this.#renderedAtMs = performance.now();
+		// This render's time (performance.now()), as the batcher noted it.
+		const renderedAtMs = this.#batcher.renderedAtMs;
 		// Reads first, while the layout is clean; then the writes; then the panes follow.
 		this.#console?.measure();
 		this.#log?.measure();
 		const open = this.#stateInfo.state === 'open';
 		for (const row of this.#rows.values()) {
 			// A tint comes off once its time is up, or when the ticks stop.
-			if (row.flashUntilMs && (this.#renderedAtMs >= row.flashUntilMs || !open)) {
+			if (row.flashUntilMs && (renderedAtMs >= row.flashUntilMs || !open)) {
 				delete row.cells.ltp.dataset.flash;
 				row.flashUntilMs = 0;
 			}
@@ -652,17 +651,17 @@ export class TickStream extends HTMLElement {
 			row.path.setAttribute('d', sparklinePath(row.prices.values(), TICKER_SPARK_BOX));
 			if (row.flash && open) {
 				row.cells.ltp.dataset.flash = row.flash;
-				row.flashUntilMs = this.#renderedAtMs + FLASH_MS;
+				row.flashUntilMs = renderedAtMs + FLASH_MS;
 			}
 			row.flash = undefined;
 		}
 		const table = part<HTMLElement>(this, 'table');
 		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
 
-		const sinceMs = this.#renderedAtMs - this.#panesAtMs;
+		const sinceMs = renderedAtMs - this.#panesAtMs;
 		// A reader's own change to the log (a filter, Resume) shows in the next frame.
 		if (sinceMs >= PANE_REFRESH_MS || this.#log?.urgent) {
-			this.#panesAtMs = this.#renderedAtMs;
+			this.#panesAtMs = renderedAtMs;
 			if (this.#consoleQueue.length) {
 				this.#console?.append(
 					this.#consoleQueue.map((line) => {
@@ -684,8 +683,8 @@ export class TickStream extends HTMLElement {
 
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
 		else this.#polling.pause();
-		if (this.#renderedAtMs - this.#latencyAtMs >= CLOCK_MS) {
-			this.#latencyAtMs = this.#renderedAtMs;
+		if (renderedAtMs - this.#latencyAtMs >= CLOCK_MS) {
+			this.#latencyAtMs = renderedAtMs;
 			this.#wire?.renderLatency();
 		}
 		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
@@ -716,7 +715,8 @@ export class TickStream extends HTMLElement {
 				// The polling counter, the latency figures and the tints move on between ticks
 				// too; when ticks are coming, their frames have already moved them on, and an
 				// extra frame would show nothing new.
-				if (performance.now() - this.#renderedAtMs >= CLOCK_MS * 0.8) this.#batcher.request();
+				if (performance.now() - this.#batcher.renderedAtMs >= CLOCK_MS * 0.8)
+					this.#batcher.request();
 			}, CLOCK_MS);
 		this.#showState();
 		if (info.state === 'reconnecting') this.#countdown = setInterval(() => this.#showState(), 250);
