@@ -40,17 +40,13 @@ import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../src/lib/instruments.ts';
 import { EX1_STATE } from '../src/lib/subscribe-message.ts';
 import { FLOOR_FONT, floorParts, startFloorServer } from './lib/floor-page.ts';
 import { performanceMetrics, sampleFrames } from './lib/page-probes.ts';
+import { valueOf } from './lib/args.ts';
 import { markdownTable, type Row } from './lib/table.ts';
 import { stateToMessage } from '../src/lib/subscribe-message.ts';
 
 const DIST = fileURLToPath(new URL(`../${process.env.SITE_DIST ?? 'dist'}/`, import.meta.url));
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
 
-const args = process.argv.slice(2);
-const valueOf = (flag: string): string | undefined => {
-	const index = args.indexOf(flag);
-	return index === -1 ? undefined : args[index + 1];
-};
 const seconds = Number(valueOf('--seconds') ?? 8);
 const rateArg = valueOf('--rate') ?? '50';
 const jsonPath = valueOf('--json');

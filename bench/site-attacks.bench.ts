@@ -10,19 +10,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { args, valueOf } from './lib/args.ts';
 import { printRows, type Row } from './lib/table.ts';
 import { readProcess } from './lib/stream-proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHAPTER = '/chapters/39-what-a-websocket-is/';
-const args = process.argv.slice(2);
-
-function valueOf(flag: string): string | undefined {
-	const index = args.indexOf(flag);
-	if (index === -1) return undefined;
-	const next = args[index + 1];
-	return next === undefined || next.startsWith('--') ? '' : next;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const descriptors = (pid: number) => {
