@@ -1,5 +1,5 @@
 // The stream panel's frame log: every frame kept (a bounded transcript), the newest shown in an
-// <ol> that a tester can pause, clear, filter (direction, kind, symbol, text) and export as JSON
+// list that a tester can pause, clear, filter (direction, kind, symbol, text) and export as JSON
 // lines. The model lives in src/lib/frame-log.ts; this class only writes the DOM, once per
 // animation frame (the panel calls render() from its FrameBatcher).
 import {
@@ -32,7 +32,8 @@ const clock = (ms: number): string => {
 };
 
 export interface FrameLogViewParts {
-	list: HTMLOListElement;
+	/** role="list": its lines are role="listitem", in blocks with no role (see TailPane). */
+	list: HTMLElement;
 	note: HTMLElement;
 	counts: HTMLElement;
 }
@@ -57,6 +58,12 @@ export class FrameLogView {
 		this.#pane = new TailPane(parts.list, {
 			cap: LOG_ENTRIES,
 			slack: LOG_SLACK,
+			// A block is not a list item: the list's items are the lines.
+			createBlock: () => {
+				const block = document.createElement('div');
+				block.setAttribute('role', 'none');
+				return block;
+			},
 		});
 	}
 
@@ -154,8 +161,9 @@ export class FrameLogView {
 		this.#pane.follow();
 	}
 
-	#item(entry: LoggedFrame): HTMLLIElement {
-		const item = document.createElement('li');
+	#item(entry: LoggedFrame): HTMLElement {
+		const item = document.createElement('div');
+		item.setAttribute('role', 'listitem');
 		item.className = `ts-frame ts-frame--${entry.direction}`;
 		item.dataset.kind = entry.kind;
 		const arrow = document.createElement('span');

@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable)(
 
 		/** Lines the on_tick console has printed so far. */
 		const consoleLines = (page: Page): Promise<string[]> =>
-			stream(page).locator('[data-part="console"] > div').allTextContents();
+			stream(page).locator('[data-part="console"] > div > div').allTextContents();
 
 		/** How many lines on_tick has printed so far (the console itself keeps only the last 200). */
 		const printed = async (page: Page): Promise<number> =>

@@ -350,7 +350,8 @@ describe.skipIf(!available)('behind nginx: two instances, one public origin', ()
 			.getByRole('button', { name: 'Send to the live stream' })
 			.click();
 		await page.waitForFunction(
-			() => document.querySelectorAll('ch-tick-stream [data-part="console"] > div').length > 0,
+			() =>
+				document.querySelectorAll('ch-tick-stream [data-part="console"] > div > div').length > 0,
 			null,
 			{
 				timeout: 20_000,

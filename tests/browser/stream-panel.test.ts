@@ -59,7 +59,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 
 	const stream = (page: Page) => page.locator('ch-tick-stream');
 	const consoleLines = (page: Page): Promise<string[]> =>
-		stream(page).locator('[data-part="console"] > div').allTextContents();
+		stream(page).locator('[data-part="console"] > div > div').allTextContents();
 
 	/** How many lines on_tick has printed so far (the console itself keeps only the last 200). */
 	const printed = async (page: Page): Promise<number> =>
@@ -216,7 +216,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 
 		await stream(page).getByRole('button', { name: 'Clear' }).click();
 		await frames(page, 2);
-		expect(await stream(page).locator('[data-part="log"] > li').count()).toBe(0);
+		expect(await stream(page).locator('[data-part="log"] [role="listitem"]').count()).toBe(0);
 		expect((await consoleLines(page)).length).toBeGreaterThan(0);
 		expect(errors).toEqual([]);
 	});
@@ -232,7 +232,8 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		const panes = () =>
 			page.evaluate(() => {
 				const shape = (pane: Element) => ({
-					lines: pane.childElementCount,
+					// The lines sit in blocks (TailPane).
+					lines: pane.querySelectorAll(':scope > * > *').length,
 					fromEnd: pane.scrollHeight - pane.scrollTop - pane.clientHeight,
 					scrollTop: pane.scrollTop,
 				});
@@ -241,7 +242,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 				return {
 					console: shape(out),
 					log: shape(root.querySelector('[data-part="log"]')!),
-					newestLine: out.lastElementChild?.textContent ?? '',
+					newestLine: out.lastElementChild?.lastElementChild?.textContent ?? '',
 					lastTick: root.querySelector('[data-part="last-tick"]')!.textContent ?? '',
 					printed: Number(root.getAttribute('data-printed')),
 				};
@@ -256,6 +257,15 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		expect(now.console.lines).toBeLessThanOrEqual(250);
 		expect(now.log.lines).toBeGreaterThanOrEqual(150);
 		expect(now.log.lines).toBeLessThanOrEqual(200);
+		// To a screen reader the log is one list of frames, oldest first across its blocks.
+		const log = stream(page).getByRole('list', { name: 'Frame log' });
+		// Read in one task, so one frame's state.
+		const times = await log
+			.getByRole('listitem')
+			.locator('time')
+			.evaluateAll((all) => all.map((time) => Date.parse(time.getAttribute('datetime')!)));
+		expect(times.length).toBeGreaterThanOrEqual(150);
+		expect(times).toEqual([...times].sort((a, b) => a - b));
 		// Newest last, as a terminal prints, and in view.
 		const [symbol, , , ltp] = now.newestLine.split(' ');
 		expect(now.lastTick).toBe(`tick = {"symbol": "${symbol}", "ltp": ${ltp}}`);
@@ -371,7 +381,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 
 		await tools.getByLabel('Direction').selectOption('sent');
 		await frames(page, 2);
-		const sentDirections = await log.locator('li .ts-dir').allTextContents();
+		const sentDirections = await log.getByRole('listitem').locator('.ts-dir').allTextContents();
 		expect(sentDirections.length).toBeGreaterThan(0);
 		expect(new Set(sentDirections)).toEqual(new Set(['↑ sent']));
 
@@ -379,7 +389,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		await tools.getByLabel('Type').selectOption('market_data');
 		await tools.getByLabel('Symbol').fill('tcs');
 		await frames(page, 2);
-		const tcsOnly = await log.locator('li code').allTextContents();
+		const tcsOnly = await log.getByRole('listitem').locator('code').allTextContents();
 		expect(tcsOnly.length).toBeGreaterThan(0);
 		for (const text of tcsOnly)
 			expect(JSON.parse(text)).toMatchObject({ type: 'market_data', symbol: 'TCS' });
@@ -388,7 +398,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		await tools.getByLabel('Symbol').fill('');
 		await tools.getByLabel('Search').fill('"action":"subscribe"');
 		await frames(page, 2);
-		const found = await log.locator('li code').allTextContents();
+		const found = await log.getByRole('listitem').locator('code').allTextContents();
 		expect(found).toEqual([
 			'{"action":"subscribe","mode":"ltp","symbols":[{"symbol":"RELIANCE","exchange":"NSE"},{"symbol":"TCS","exchange":"NSE"}]}',
 		]);
@@ -419,7 +429,9 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		const { page } = await open({ width: 360 });
 		await streamOpen(page);
 		await expect
-			.poll(() => stream(page).locator('[data-part="log"] > li').count(), { timeout: 15_000 })
+			.poll(() => stream(page).locator('[data-part="log"] [role="listitem"]').count(), {
+				timeout: 15_000,
+			})
 			.toBeGreaterThan(3);
 		const badBreaks = await page.evaluate(() => {
 			const bad: string[] = [];

@@ -292,7 +292,7 @@ export class TickStream extends HTMLElement {
 			slack: CONSOLE_SLACK,
 		});
 		this.#log = new FrameLogView({
-			list: part<HTMLOListElement>(this, 'log'),
+			list: part(this, 'log'),
 			note: part(this, 'log-note'),
 			counts: part(this, 'log-counts'),
 		});
