@@ -24,7 +24,10 @@ export interface TailPaneOptions {
 	cap: number;
 	/** Lines beyond `cap` kept before the oldest are dropped (down to about `cap`) in one step. */
 	slack: number;
-	/** Lines per block (default 25). */
+	/**
+	 * Lines per block (default 25), at most `slack` (and at least 1): the trim drops whole blocks,
+	 * so a block bigger than the slack would leave more than cap + slack lines.
+	 */
 	blockLines?: number;
 	/** Makes an empty block (default: a <div>). */
 	createBlock?: () => HTMLElement;
@@ -56,7 +59,7 @@ export class TailPane {
 		this.element = element;
 		this.#cap = cap;
 		this.#slack = slack;
-		this.#blockLines = blockLines;
+		this.#blockLines = Math.max(1, Math.min(blockLines, slack));
 		this.#createBlock = createBlock;
 	}
 
