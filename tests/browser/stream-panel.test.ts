@@ -465,6 +465,42 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		expect(badBreaks).toEqual([]);
 	});
 
+	it('sets the log’s frames apart evenly, also where one block of lines ends and the next begins', async () => {
+		const { page, errors } = await open(
+			{},
+			`${pages.site.url}${CHAPTER}?stream=simulate&sim-rate=100`,
+		);
+		await streamOpen(page);
+		const frameLog = stream(page).getByRole('list', { name: 'Frame log' });
+		// More than a block (TailPane keeps 25 lines to a block).
+		await expect
+			.poll(() => frameLog.getByRole('listitem').count(), { timeout: 15_000 })
+			.toBeGreaterThan(60);
+		// Read in one task, so one frame's layout: the space between each frame's rule and the next.
+		const { gaps, above, rem } = await frameLog.evaluate((list) => {
+			const items = [...list.querySelectorAll('[role="listitem"]')].map((item) =>
+				item.getBoundingClientRect(),
+			);
+			const pane = list.getBoundingClientRect();
+			const paddingTop = parseFloat(getComputedStyle(list).paddingTop);
+			return {
+				gaps: items.slice(1).map((item, i) => Math.round((item.top - items[i]!.bottom) * 10) / 10),
+				// From the top of the log's content (scrolled or not) to the first frame.
+				above:
+					Math.round(
+						(items[0]!.top - (pane.top + list.clientTop + paddingTop - list.scrollTop)) * 10,
+					) / 10,
+				rem: parseFloat(getComputedStyle(document.documentElement).fontSize),
+			};
+		});
+		expect(gaps.length).toBeGreaterThan(60);
+		// 0.35rem between frames, as the log was spaced before its lines went into blocks.
+		expect(new Set(gaps)).toEqual(new Set([Math.round(0.35 * rem * 10) / 10]));
+		// And none above the first.
+		expect(above).toBeCloseTo(0, 1);
+		expect(errors).toEqual([]);
+	});
+
 	it('shows the handshake the browser made, with Sec-WebSocket-Accept checked, and the latency', async () => {
 		const { page, errors } = await open();
 		await streamOpen(page);
