@@ -81,11 +81,6 @@ export class TailPane {
 		return this.#cap + this.#slack;
 	}
 
-	/** Lines the pane holds now. */
-	get lineCount(): number {
-		return this.#lines;
-	}
-
 	/** Appends lines (oldest first); drops the oldest blocks once over cap + slack. */
 	append(lines: readonly Element[]): void {
 		if (!lines.length) return;
