@@ -6,12 +6,12 @@
 // Attacks: baseline (none); pipeline (20 connections × 3,000 pipelined GETs, never reading a
 // reply); slow (300 connections sending their headers a byte every 200 ms). Every loop is
 // bounded in count and time; the server child dies with this process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { args, valueOf } from './lib/args.ts';
-import { printRows, type Row } from './lib/table.ts';
+import { valueOf } from './lib/args.ts';
+import { runAttacks } from './lib/attack-harness.ts';
 import { readProcess } from './lib/stream-proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -105,34 +105,21 @@ const ATTACKS: Attack[] = [
 	},
 ];
 
-async function main(): Promise<void> {
-	const seconds = Number(valueOf('--seconds') ?? 12);
-	if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) {
-		console.error('site attacks bench: --seconds must be from 1 to 60');
-		process.exit(1);
-	}
-	const serve = valueOf('--serve') || `${ROOT}server/serve.ts`;
-	const only = valueOf('--only')?.split(',').filter(Boolean);
-	const jsonFlag = valueOf('--json');
-	const children = new Set<ChildProcess>();
-	process.on('exit', () => {
-		for (const child of children) child.kill('SIGKILL');
-	});
-	setTimeout(() => {
-		console.error('site attacks bench: hard timeout; stopping');
-		process.exit(1);
-	}, 120_000).unref();
+const serve = valueOf('--serve') || `${ROOT}server/serve.ts`;
 
-	const rows: Row[] = [];
-	for (const attack of ATTACKS) {
-		if (only && !only.includes(attack.name)) continue;
-		console.error(`site attacks bench: ${attack.name}`);
-		const child = spawn(process.execPath, [serve], {
-			env: { ...process.env, PORT: '0', LOG_LEVEL: 'info' },
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		children.add(child);
-		try {
+const main = () =>
+	runAttacks({
+		script: 'bench/site-attacks.bench.ts',
+		label: 'site attacks bench',
+		defaultSeconds: 12,
+		hardTimeoutMs: 120_000,
+		attacks: ATTACKS,
+		spawnServer: () =>
+			spawn(process.execPath, [serve], {
+				env: { ...process.env, PORT: '0', LOG_LEVEL: 'info' },
+				stdio: ['ignore', 'pipe', 'inherit'],
+			}),
+		async measure(attack, child, seconds) {
 			// The start line names the URL (a JSON log line, or plain text on older servers).
 			const port = await new Promise<number>((resolve, reject) => {
 				let text = '';
@@ -177,7 +164,7 @@ async function main(): Promise<void> {
 			healthy = false;
 			await healthyLoop;
 			await sleep(2000);
-			rows.push({
+			return {
 				attack: attack.name,
 				what: attack.what,
 				seconds,
@@ -191,19 +178,8 @@ async function main(): Promise<void> {
 				'healthy p50 ms': percentile(latencies, 0.5),
 				'healthy p99 ms': percentile(latencies, 0.99),
 				outcome,
-			});
-		} catch (error) {
-			rows.push({
-				attack: attack.name,
-				error: error instanceof Error ? error.message : String(error),
-			});
-		} finally {
-			child.kill('SIGKILL');
-			children.delete(child);
-		}
-	}
-	printRows(`node bench/site-attacks.bench.ts ${args.join(' ')}`.trim(), rows, jsonFlag);
-	process.exit(0);
-}
+			};
+		},
+	});
 
 await main();

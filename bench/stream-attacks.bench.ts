@@ -8,16 +8,16 @@
 // amplify (1 MiB subscribes of 28,000 entries, never reading), replies (64 KiB pong echoes,
 // never reading), cap (one address opening 1,000 connections). Every loop is bounded in count
 // and time; the child dies with this process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { CHAPTER_INSTRUMENTS } from '../src/lib/instruments.ts';
-import { printRows, type Row } from './lib/table.ts';
 import { readProcess } from './lib/stream-proc.ts';
-import { args, valueOf } from './lib/args.ts';
+import { args } from './lib/args.ts';
+import { runAttacks } from './lib/attack-harness.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -271,33 +271,19 @@ const ATTACKS: Attack[] = [
 	},
 ];
 
-async function main(): Promise<void> {
-	const seconds = Number(valueOf('--seconds') ?? 8);
-	if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) {
-		console.error('stream attacks bench: --seconds must be from 1 to 60');
-		process.exit(1);
-	}
-	const only = valueOf('--only')?.split(',').filter(Boolean);
-	const jsonFlag = valueOf('--json');
-	const children = new Set<ChildProcess>();
-	process.on('exit', () => {
-		for (const child of children) child.kill('SIGKILL');
-	});
-	setTimeout(() => {
-		console.error('stream attacks bench: hard timeout; stopping');
-		process.exit(1);
-	}, 600_000).unref();
-
-	const rows: Row[] = [];
-	for (const attack of ATTACKS) {
-		if (only && !only.includes(attack.name)) continue;
-		console.error(`stream attacks bench: ${attack.name}`);
-		const child = spawn(process.execPath, [SELF, '--serve'], {
-			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-			env: { ...process.env, LOG_LEVEL: 'silent' },
-		});
-		children.add(child);
-		try {
+const main = () =>
+	runAttacks({
+		script: 'bench/stream-attacks.bench.ts',
+		label: 'stream attacks bench',
+		defaultSeconds: 8,
+		hardTimeoutMs: 600_000,
+		attacks: ATTACKS,
+		spawnServer: () =>
+			spawn(process.execPath, [SELF, '--serve'], {
+				stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+				env: { ...process.env, LOG_LEVEL: 'silent' },
+			}),
+		async measure(attack, child, seconds) {
 			const { port } = await new Promise<{ port: number }>((resolve, reject) => {
 				child.once('message', (m) => resolve(m as { port: number }));
 				child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -327,7 +313,7 @@ async function main(): Promise<void> {
 				before && during.proc
 					? ((during.proc.cpuUs - before.cpuUs) / 1000 / (during.proc.atMs - before.atMs)) * 100
 					: null;
-			rows.push({
+			const row = {
 				attack: attack.name,
 				what: attack.what,
 				seconds: seconds,
@@ -345,21 +331,11 @@ async function main(): Promise<void> {
 				outcome,
 				'server closed (by limit)': JSON.stringify(serverStats.limitCloses ?? 'n/a'),
 				'server refused upgrades': JSON.stringify(serverStats.refusedUpgrades ?? 'n/a'),
-			});
+			};
 			healthy.ws.terminate();
-		} catch (error) {
-			rows.push({
-				attack: attack.name,
-				error: error instanceof Error ? error.message : String(error),
-			});
-		} finally {
-			child.kill('SIGKILL');
-			children.delete(child);
-		}
-	}
-	printRows(`node bench/stream-attacks.bench.ts ${args.join(' ')}`.trim(), rows, jsonFlag);
-	process.exit(0);
-}
+			return row;
+		},
+	});
 
 if (args.includes('--serve')) {
 	// Child mode: the server under test, as `npm start` mounts it (site mount, shipped limits).
