@@ -35,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { startSiteServer } from '../server/site-server.ts';
-import { createStreamServer } from '../server/stream-server.ts';
+import { createStreamServer, type StreamServer } from '../server/stream-server.ts';
 import { CHAPTER_INSTRUMENTS as INSTRUMENTS } from '../src/lib/instruments.ts';
 import { EX1_STATE } from '../src/lib/subscribe-message.ts';
 import { FLOOR_FONT, floorParts, startFloorServer } from './lib/floor-page.ts';
@@ -89,30 +89,33 @@ const SCENARIOS: Scenario[] = [
 ];
 
 // Every page is shown the same ticks, in every run. The market is a pure function of its seed and
-// the time, so before each page loads (nothing is connected then) the stream server's clock is
-// set to one fixed market moment: 09:33 IST on a Monday, where EX 1's two symbols tick at about
-// their mean rate (3.1 a second in the measured window, 3.2 over hours). Left to the wall clock,
-// an 8 s window brought 2.2 to 4.6 ticks a second from page to page and run to run, and the
-// ratios moved with it. Tick→paint latencies take the shift back out (the page stamps wall time).
-const MARKET_START_MS = Date.UTC(2026, 0, 5, 4, 3, 0);
+// the time, so when a page's WebSocket connects (the only connection then), the stream server's
+// clock is set to one fixed market moment: 10:24 IST on a Monday, where EX 1's two symbols tick
+// at their mean rate (3.1 a second in both measured windows, 3.2 over hours). Left to the wall
+// clock, an 8 s window brought 2.2 to 4.6 ticks a second from page to page and run to run, and
+// the ratios moved with it. Tick→paint latencies take the shift back out (the page stamps wall
+// time).
+const MARKET_START_MS = Date.UTC(2026, 0, 5, 4, 54, 0);
 let marketShiftMs = 0;
-/** The stream server's clock reads `marketMs` now, and runs on from there. */
-const startMarketAt = (marketMs: number): void => {
-	marketShiftMs = Date.now() - marketMs;
-};
+/** The market moment the next stream connection starts the clock at. */
+let nextMarketMs = MARKET_START_MS;
 const stream = createStreamServer({
 	mount: 'site',
 	rateMultiplier,
 	now: () => Date.now() - marketShiftMs,
 });
+const onStreamUpgrade: StreamServer['handleUpgrade'] = (req, socket, head) => {
+	marketShiftMs = Date.now() - nextMarketMs;
+	stream.handleUpgrade(req, socket, head);
+};
 const site = await startSiteServer({
 	root: DIST,
 	host: '127.0.0.1',
 	port: 0,
-	onStreamUpgrade: stream.handleUpgrade,
+	onStreamUpgrade,
 });
 const firstMessage = JSON.stringify(stateToMessage(EX1_STATE));
-const floor = await startFloorServer(stream, firstMessage);
+const floor = await startFloorServer({ handleUpgrade: onStreamUpgrade }, firstMessage);
 const browser = await chromium.launch({
 	executablePath: CHROMIUM_PATH,
 	headless: true,
@@ -219,7 +222,7 @@ async function firstTicks(scenario: Scenario, count: number): Promise<void> {
 	for (let i = 0; i < count; i++) {
 		// Fixed moments a little over a second apart, so the wait for the market's next tick
 		// (most of the figure) is sampled the same way in every run.
-		startMarketAt(MARKET_START_MS + 30_000 + i * 1_123);
+		nextMarketMs = MARKET_START_MS + 30_000 + i * 1_123;
 		const context = await browser.newContext({ viewport: { width: scenario.width, height: 800 } });
 		const page = await context.newPage();
 		const cdp = await context.newCDPSession(page);
@@ -358,7 +361,7 @@ async function measure(scenario: Scenario, kind: Kind): Promise<Sample> {
 	const page = await context.newPage();
 	const cdp = await context.newCDPSession(page);
 	const seen = kind === 'floor in chapter' ? await placeFloorInChapter(page) : undefined;
-	startMarketAt(MARKET_START_MS);
+	nextMarketMs = MARKET_START_MS;
 	await page.goto(target.url());
 	const panel = page.locator(target.selector);
 	await panel.scrollIntoViewIfNeeded();

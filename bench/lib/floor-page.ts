@@ -117,7 +117,7 @@ socket.onmessage = (event) => {
 
 /** Serves the floor page at / and hands upgrades on /stream to `stream`, on 127.0.0.1. */
 export async function startFloorServer(
-	stream: StreamServer,
+	stream: Pick<StreamServer, 'handleUpgrade'>,
 	firstMessage: string,
 ): Promise<{ url: string; server: Server }> {
 	const html = floorPageHtml(firstMessage);
