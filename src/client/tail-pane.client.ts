@@ -6,14 +6,15 @@
 // Why not newest-first with flex column-reverse (which pins to the end with no script): every
 // insertion at the start moves every line already shown, so the browser lays out and repaints the
 // whole pane for each new line. Appending at the end moves nothing already painted; the pane
-// scrolls instead, which the compositor does. The cap is kept in steps for the same reason: the
-// oldest lines are dropped `slack` at a time, so the lines shift once per `slack` lines, not once
-// per line (bench/render.bench.ts measures the difference against a bare floor page).
+// scrolls instead, which the compositor does. The cap is kept in steps for the same reason: once
+// the pane is `slack` over its cap, the oldest lines are dropped in whole blocks (below), so the
+// lines shift about once per `slack` lines, not once per line (bench/render.bench.ts measures the
+// difference against a bare floor page).
 //
 // The lines sit in blocks of `blockLines`, so the pane has a dozen children, not two hundred: a
 // frame that adds lines lays out the newest block and steps over the others, and the oldest
 // lines go a whole block at a time. Flat, each frame's layout walked every line, and each trim
-// moved every line left; in blocks the layout of five new lines costs a quarter less and its
+// moved every line up; in blocks the layout of five new lines costs a quarter less and its
 // worst frame half (the panes' frames were the long tasks on a phone at 50 ticks a second).
 
 /** The view is at the end when no more than this many pixels are left below it. */
