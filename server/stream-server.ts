@@ -21,6 +21,15 @@ import {
 import { protocolErrorFrame } from '../src/lib/server-frames.ts';
 import { StreamSession } from '../src/lib/stream-session.ts';
 import { subscriptionKey, type Subscription } from '../src/lib/subscription.ts';
+import {
+	fullBucket,
+	msUntil,
+	refill,
+	spend,
+	take,
+	type BucketRate,
+	type TokenBucket,
+} from '../src/lib/token-bucket.ts';
 import { clientAddress, isHostAllowed, isOriginAllowed, requestHost } from './client-address.ts';
 import { handshakeFrame, isHandshakeRequest } from './handshake.ts';
 import {
@@ -135,9 +144,9 @@ interface Client {
 	pongReceived: boolean;
 	/** The last ping left our buffer (everything queued before it was written). */
 	pingFlushed: boolean;
-	tokens: number;
-	byteTokens: number;
-	refilledAt: number;
+	/** Inbound messages and bytes, each metered by a token bucket (limits.ts). */
+	messages: TokenBucket;
+	bytes: TokenBucket;
 	refused: number;
 	lastRateErrorAt: number;
 	/** Latest unsent frame per subscription while the client is a slow reader. */
@@ -199,7 +208,16 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	/** Connections and handshakes in flight per client address. */
 	const perAddress = new Map<string, number>();
 	/** Failed-authenticate token bucket per client address. */
-	const authFailures = new Map<string, { tokens: number; at: number }>();
+	const authFailures = new Map<string, TokenBucket>();
+	const authRate: BucketRate = {
+		capacity: limits.authFailuresPerMinute,
+		perSecond: limits.authFailuresPerMinute / 60,
+	};
+	const messageRate: BucketRate = {
+		capacity: limits.messageBurst,
+		perSecond: limits.messagesPerSecond,
+	};
+	const byteRate: BucketRate = { capacity: limits.byteBurst, perSecond: limits.bytesPerSecond };
 	const stats: StreamStats = {
 		clients: 0,
 		framesSent: 0,
@@ -386,7 +404,7 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 		// Forget addresses whose failed-auth bucket has refilled.
 		const t = now();
 		for (const [address, bucket] of authFailures) {
-			if (refill(bucket, t) >= limits.authFailuresPerMinute) authFailures.delete(address);
+			if (refill(bucket, authRate, t) >= authRate.capacity) authFailures.delete(address);
 		}
 		for (const [key, last] of lastLogged) if (Date.now() - last.at > 60_000) lastLogged.delete(key);
 	}
@@ -418,28 +436,16 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	pumpTimer.unref?.();
 	heartbeatTimer.unref?.();
 
-	function refill(bucket: { tokens: number; at: number }, t: number): number {
-		bucket.tokens = Math.min(
-			limits.authFailuresPerMinute,
-			bucket.tokens + ((t - bucket.at) / 60_000) * limits.authFailuresPerMinute,
-		);
-		bucket.at = t;
-		return bucket.tokens;
-	}
-
 	/** Seconds until the address may try another key, or 0 when it may now. */
 	function authWait(address: string): number {
 		const bucket = authFailures.get(address);
-		if (!bucket || refill(bucket, now()) >= 1) return 0;
-		return Math.ceil(((1 - bucket.tokens) * 60) / limits.authFailuresPerMinute);
+		return bucket ? Math.ceil(msUntil(bucket, authRate, now()) / 1000) : 0;
 	}
 
 	function recordAuthFailure(address: string): void {
 		let bucket = authFailures.get(address);
-		if (!bucket)
-			authFailures.set(address, (bucket = { tokens: limits.authFailuresPerMinute, at: now() }));
-		refill(bucket, now());
-		bucket.tokens = Math.max(0, bucket.tokens - 1);
+		if (!bucket) authFailures.set(address, (bucket = fullBucket(authRate, now())));
+		spend(bucket, authRate, now());
 	}
 
 	/**
@@ -448,20 +454,10 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 	 */
 	function admit(client: Client, bytes: number): 'messages' | 'bytes' | undefined {
 		const t = now();
-		const seconds = (t - client.refilledAt) / 1000;
-		client.tokens = Math.min(
-			limits.messageBurst,
-			client.tokens + seconds * limits.messagesPerSecond,
-		);
-		client.byteTokens = Math.min(
-			limits.byteBurst,
-			client.byteTokens + seconds * limits.bytesPerSecond,
-		);
-		client.refilledAt = t;
-		if (client.tokens < 1) return 'messages';
-		if (client.byteTokens < bytes) return 'bytes';
-		client.tokens -= 1;
-		client.byteTokens -= bytes;
+		// Both must have room before either is taken from: a refused message costs nothing.
+		if (msUntil(client.messages, messageRate, t) > 0) return 'messages';
+		if (!take(client.bytes, byteRate, t, bytes)) return 'bytes';
+		take(client.messages, messageRate, t);
 		return undefined;
 	}
 
@@ -550,9 +546,8 @@ export function createStreamServer(options: StreamServerOptions): StreamServer {
 			session: new StreamSession(sessionOptions),
 			pongReceived: true,
 			pingFlushed: true,
-			tokens: limits.messageBurst,
-			byteTokens: limits.byteBurst,
-			refilledAt: t,
+			messages: fullBucket(messageRate, t),
+			bytes: fullBucket(byteRate, t),
 			refused: 0,
 			lastRateErrorAt: -Infinity,
 			indexed: false,

@@ -48,6 +48,7 @@ import {
 } from '../../lib/stream-panel.ts';
 import { resolveStreamEndpoint, type StreamEndpoint } from '../../lib/stream-url.ts';
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
+import { fullBucket, msUntil, take, type BucketRate } from '../../lib/token-bucket.ts';
 
 const CONSOLE_LINES = 200;
 /**
@@ -58,12 +59,13 @@ const CONSOLE_LINES = 200;
  */
 const TICK_RENDER_MS = 50;
 /**
- * The console and the log take new lines at most this often. The first line after a quiet spell
- * shows at once (so at the market's pace every line is as prompt as the table); in a burst (tens
- * of ticks a second) the lines come in groups, which no reader can tell from one per frame, and
- * the panes' layout runs ten times a second instead of sixty. The table moves every frame.
+ * How often the console and the log take new lines: in the same frame as the table while ticks
+ * come at the market's pace (two in a row may come close together), and in a burst (tens of
+ * ticks a second) ten times a second, in groups no reader can tell from one per frame, so the
+ * panes' layout runs ten times a second instead of twenty. Holding lines back at the market's
+ * pace would cost the page a frame of its own to show them (render.bench.ts).
  */
-const PANE_REFRESH_MS = 100;
+const PANE_RATE: BucketRate = { capacity: 2, perSecond: 10 };
 /** How often the polling counter and the latency figures move on between ticks. */
 const CLOCK_MS = 500;
 /**
@@ -156,14 +158,14 @@ export class TickStream extends HTMLElement {
 	#printed = 0;
 	#newestTickMs: number | undefined;
 	#stampedTickMs: number | undefined;
-	/** When the console and the log last took lines (performance.now()). */
-	#panesAtMs = -Infinity;
-	/** Asks for the frame that shows lines held back by PANE_REFRESH_MS. */
+	/** Meters the console's and the log's updates (PANE_RATE, on performance.now()). */
+	readonly #panes = fullBucket(PANE_RATE, 0);
+	/** Asks for the frame that shows lines held back by PANE_RATE. */
 	#panesTimer: ReturnType<typeof setTimeout> | undefined;
 	/** When #render last wrote the latency figures (performance.now()). */
 	#latencyAtMs = -Infinity;
 	/** Moves the polling counter and the latency figures on while connected. */
-	#clockTimer: ReturnType<typeof setInterval> | undefined;
+	#clockTimer: ReturnType<typeof setTimeout> | undefined;
 	#stateInfo: SocketStateInfo = { state: 'idle', failures: 0 };
 	#countdown: ReturnType<typeof setInterval> | undefined;
 	#everOpened = false;
@@ -253,7 +255,7 @@ export class TickStream extends HTMLElement {
 		clearTimeout(this.#panesTimer);
 		this.#panesTimer = undefined;
 		clearInterval(this.#countdown);
-		clearInterval(this.#clockTimer);
+		clearTimeout(this.#clockTimer);
 		this.#polling.pause();
 	}
 
@@ -658,10 +660,9 @@ export class TickStream extends HTMLElement {
 		const table = part<HTMLElement>(this, 'table');
 		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
 
-		const sinceMs = renderedAtMs - this.#panesAtMs;
+		const panesDue = this.#consoleQueue.length > 0 || this.#log?.due;
 		// A reader's own change to the log (a filter, Resume) shows in the next frame.
-		if (sinceMs >= PANE_REFRESH_MS || this.#log?.urgent) {
-			this.#panesAtMs = renderedAtMs;
+		if (panesDue && (this.#log?.urgent || take(this.#panes, PANE_RATE, renderedAtMs))) {
 			if (this.#consoleQueue.length) {
 				this.#console?.append(
 					this.#consoleQueue.map((line) => {
@@ -674,11 +675,14 @@ export class TickStream extends HTMLElement {
 				part(this, 'last-tick').textContent = this.#lastTick;
 			}
 			this.#log?.render();
-		} else if (this.#panesTimer === undefined && (this.#consoleQueue.length || this.#log?.due)) {
-			this.#panesTimer = setTimeout(() => {
-				this.#panesTimer = undefined;
-				this.#batcher.request();
-			}, PANE_REFRESH_MS - sinceMs);
+		} else if (panesDue && this.#panesTimer === undefined) {
+			this.#panesTimer = setTimeout(
+				() => {
+					this.#panesTimer = undefined;
+					this.#batcher.request();
+				},
+				msUntil(this.#panes, PANE_RATE, renderedAtMs),
+			);
 		}
 
 		if (open) this.#polling.advance(Date.now(), this.#ledger.symbolCount());
@@ -701,6 +705,11 @@ export class TickStream extends HTMLElement {
 		// Last, after every write: following the newest line reads the panes' layout once.
 		this.#console?.follow();
 		this.#log?.follow();
+		// The polling counter, the latency figures and the tints move on between ticks too: a
+		// frame CLOCK_MS after this one, unless a tick's frame comes first (it moves them on, and
+		// the page is not woken while ticks come).
+		clearTimeout(this.#clockTimer);
+		if (open) this.#clockTimer = setTimeout(() => this.#batcher.request(), CLOCK_MS);
 	}
 
 	#onState(info: SocketStateInfo): void {
@@ -709,15 +718,7 @@ export class TickStream extends HTMLElement {
 		this.dataset.state = info.state;
 		this.dataset.transport = this.#transport;
 		clearInterval(this.#countdown);
-		clearInterval(this.#clockTimer);
-		if (info.state === 'open')
-			this.#clockTimer = setInterval(() => {
-				// The polling counter, the latency figures and the tints move on between ticks
-				// too; when ticks are coming, their frames have already moved them on, and an
-				// extra frame would show nothing new.
-				if (performance.now() - this.#batcher.renderedAtMs >= CLOCK_MS * 0.8)
-					this.#batcher.request();
-			}, CLOCK_MS);
+		clearTimeout(this.#clockTimer);
 		this.#showState();
 		if (info.state === 'reconnecting') this.#countdown = setInterval(() => this.#showState(), 250);
 		const buttons = {
