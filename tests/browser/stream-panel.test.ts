@@ -7,11 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { startSiteServer } from '../../server/site-server.ts';
 import { createStandaloneServer } from '../../server/standalone.ts';
 import { createStreamServer } from '../../server/stream-server.ts';
 import { FRESHNESS_MS } from '../../src/lib/polling-equivalent.ts';
+import { onTickLine } from '../../src/lib/py-render.ts';
+import { marketDataFrame } from '../../src/lib/server-frames.ts';
+import { EX1_STATE } from '../../src/lib/subscribe-message.ts';
 import {
 	axeViolations,
 	browserAvailable,
@@ -218,6 +221,82 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		await frames(page, 2);
 		expect(await stream(page).locator('[data-part="log"] [role="listitem"]').count()).toBe(0);
 		expect((await consoleLines(page)).length).toBeGreaterThan(0);
+		expect(errors).toEqual([]);
+	});
+
+	it('shows a tick’s on_tick line and its frame in the frame that paints its price, even right after another tick', async () => {
+		// The test is the server: it sends two ticks, the second as soon as the first is painted.
+		const [first] = EX1_STATE.symbols;
+		let server: WebSocketRoute | undefined;
+		const { page, errors } = await open({}, (context) =>
+			context.routeWebSocket(/\/stream$/, (ws) => {
+				server = ws;
+			}),
+		);
+		await streamOpen(page);
+		// What the panel shows in the frame that paints each new price (one render writes it all).
+		await page.evaluate(() => {
+			const root = document.querySelector('ch-tick-stream')!;
+			const seen: { price: string; line: string; frame: string }[] = [];
+			(window as unknown as { seen: typeof seen }).seen = seen;
+			new MutationObserver(() => {
+				const price = root.querySelector('[data-part="rows"] .ts-ltp')?.textContent ?? '';
+				if (price === '—' || seen.at(-1)?.price === price) return;
+				const lines = root.querySelectorAll('[data-part="console"] > * > *');
+				const log = root.querySelectorAll('[data-part="log"] [role="listitem"] code');
+				seen.push({
+					price,
+					line: lines[lines.length - 1]?.textContent ?? '',
+					frame: log[log.length - 1]?.textContent ?? '',
+				});
+			}).observe(root.querySelector(`[data-part="rows"]`)!, {
+				subtree: true,
+				childList: true,
+				characterData: true,
+			});
+		});
+		// The ticks follow a quiet spell, as at the market's pace (the panel just sent its
+		// subscribe and ping, which the log shows in a frame of their own).
+		await page.waitForTimeout(500);
+		const tick = (ltp: number, timestamp: number) =>
+			JSON.stringify(
+				marketDataFrame(first!, 1, {
+					ltp,
+					ltt: timestamp,
+					symbol: first!.symbol,
+					exchange: first!.exchange,
+					mode: 1,
+					timestamp,
+				}),
+			);
+		const seen = () =>
+			page.evaluate(
+				() =>
+					(window as unknown as { seen: { price: string; line: string; frame: string }[] }).seen,
+			);
+		const painted = (count: number) =>
+			page.waitForFunction(
+				(n) => (window as unknown as { seen: unknown[] }).seen.length >= n,
+				count,
+			);
+		server!.send(tick(2500.5, Date.now()));
+		// The next tick leaves as soon as this one is painted (waitForFunction checks each frame),
+		// so it comes well within 100 ms of the frame that printed the first.
+		await painted(1);
+		server!.send(tick(2501.25, Date.now()));
+		await painted(2);
+		expect(await seen()).toEqual([
+			{
+				price: '2500.50',
+				line: onTickLine(first!.symbol, 2500.5),
+				frame: expect.stringContaining('"ltp":2500.5,'),
+			},
+			{
+				price: '2501.25',
+				line: onTickLine(first!.symbol, 2501.25),
+				frame: expect.stringContaining('"ltp":2501.25,'),
+			},
+		]);
 		expect(errors).toEqual([]);
 	});
 

@@ -61,11 +61,12 @@ const TICK_RENDER_MS = 50;
 /**
  * How often the console and the log take new lines: in the same frame as the table while ticks
  * come at the market's pace (two in a row may come close together), and in a burst (tens of
- * ticks a second) ten times a second, in groups no reader can tell from one per frame, so the
- * panes' layout runs ten times a second instead of twenty. Holding lines back at the market's
- * pace would cost the page a frame of its own to show them (render.bench.ts).
+ * ticks a second) six times a second, in groups no reader can tell from one per frame, so the
+ * panes' layout (the costly part of a frame) runs six times a second, not twenty. Holding lines
+ * back at the market's pace would cost the page a frame of its own to show them, and ten times
+ * a second cost a phone more long tasks at 50 ticks a second (render.bench.ts).
  */
-const PANE_RATE: BucketRate = { capacity: 2, perSecond: 10 };
+const PANE_RATE: BucketRate = { capacity: 2, perSecond: 6 };
 /** How often the polling counter and the latency figures move on between ticks. */
 const CLOCK_MS = 500;
 /**
