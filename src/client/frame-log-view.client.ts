@@ -52,6 +52,8 @@ export class FrameLogView {
 	/** The list must be rebuilt from the transcript (a filter changed, or resumed). */
 	#rebuild = false;
 	#countsDirty = true;
+	/** The reader paused or cleared: the note and the counts change in the next frame. */
+	#readerChanged = false;
 
 	constructor(parts: FrameLogViewParts) {
 		this.#parts = parts;
@@ -69,7 +71,7 @@ export class FrameLogView {
 
 	/** A reader's change (filter, resume) waits for the next render: show it in the next frame. */
 	get urgent(): boolean {
-		return this.#rebuild && !this.#paused;
+		return (this.#rebuild && !this.#paused) || this.#readerChanged;
 	}
 
 	/** Whether render() has something to write. */
@@ -102,6 +104,7 @@ export class FrameLogView {
 		if (paused === this.#paused) return;
 		this.#paused = paused;
 		this.#hiddenWhilePaused = 0;
+		this.#readerChanged = true;
 		// On resume, show what came in meanwhile.
 		if (!paused) this.#rebuild = true;
 	}
@@ -118,6 +121,7 @@ export class FrameLogView {
 		Object.assign(this.#counts, countByKind([]));
 		this.#countsDirty = true;
 		this.#hiddenWhilePaused = 0;
+		this.#readerChanged = true;
 		this.#pane.replace([]);
 	}
 
@@ -128,6 +132,7 @@ export class FrameLogView {
 
 	/** Writes what changed since the last render; call follow() after the frame's other writes. */
 	render(): void {
+		this.#readerChanged = false;
 		if (this.#rebuild && !this.#paused) {
 			this.#rebuild = false;
 			this.#pending = [];

@@ -40,7 +40,9 @@ const EPSILON = 1e-9;
 
 /** Takes `count` tokens if the bucket has them now; says whether it did. */
 export function take(bucket: TokenBucket, rate: BucketRate, nowMs: number, count = 1): boolean {
-	if (refill(bucket, rate, nowMs) + EPSILON < count) return false;
+	// Written so that NaN refuses: a NaN count (or NaN tokens) must not let everything through,
+	// and a negative count must not add tokens.
+	if (!(count >= 0) || !(refill(bucket, rate, nowMs) + EPSILON >= count)) return false;
 	bucket.tokens = Math.max(0, bucket.tokens - count);
 	return true;
 }
@@ -53,5 +55,10 @@ export function spend(bucket: TokenBucket, rate: BucketRate, nowMs: number): voi
 /** Milliseconds from `nowMs` until the bucket holds `count` tokens (0 when it does now). */
 export function msUntil(bucket: TokenBucket, rate: BucketRate, nowMs: number, count = 1): number {
 	const missing = count - refill(bucket, rate, nowMs);
-	return missing <= EPSILON ? 0 : (missing / rate.perSecond) * 1000;
+	if (Number.isNaN(missing)) return Infinity;
+	if (missing <= EPSILON) return 0;
+	// Until take() would first let it through (it allows EPSILON short; half of it here keeps
+	// clear of float error at that edge). Without this, a wait of a whole number of seconds
+	// came out a hair over it (10 / 60 is not exact), and Math.ceil added a second.
+	return ((missing - EPSILON / 2) / rate.perSecond) * 1000;
 }

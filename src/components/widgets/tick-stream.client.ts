@@ -682,7 +682,9 @@ export class TickStream extends HTMLElement {
 					this.#panesTimer = undefined;
 					this.#batcher.request();
 				},
-				msUntil(this.#panes, PANE_RATE, renderedAtMs),
+				// Whole ms, rounded up: setTimeout truncates (166.67 → 166), and a timer that
+				// fires a hair early costs a render that takes nothing and a second wait.
+				Math.ceil(msUntil(this.#panes, PANE_RATE, renderedAtMs)),
 			);
 		}
 
@@ -709,8 +711,11 @@ export class TickStream extends HTMLElement {
 		// The polling counter, the latency figures and the tints move on between ticks too: a
 		// frame CLOCK_MS after this one, unless a tick's frame comes first (it moves them on, and
 		// the page is not woken while ticks come).
+		// Not once the element has left the page: dispose() does not report a state, so
+		// #stateInfo still says open, and a render then (sendMessage) would re-arm this for good.
 		clearTimeout(this.#clockTimer);
-		if (open) this.#clockTimer = setTimeout(() => this.#batcher.request(), CLOCK_MS);
+		if (open && this.#socket)
+			this.#clockTimer = setTimeout(() => this.#batcher.request(), CLOCK_MS);
 	}
 
 	#onState(info: SocketStateInfo): void {
