@@ -1,6 +1,6 @@
 // `npm run bench`: every figure the project measures, in one table, also written to
 // bench/RESULTS.md. Each section names the command that produced it and the machine it ran on.
-//   --skip build,weight,lighthouse,stream,stream-attacks,site-attacks,render-real,render,diagram   leave sections out
+//   --skip build,weight,lighthouse,page-cost,stream,stream-attacks,site-attacks,render-real,render,diagram   leave sections out
 //   --stream-clients 100,1000,2000   passed to the stream benchmark
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -227,6 +227,11 @@ async function subBench(
 	add(title, `node ${[script, ...extra].join(' ')}`, body);
 }
 
+await subBench(
+	'page-cost',
+	'What a frame costs in the chapter, apart from any widget',
+	'bench/page-cost.bench.ts',
+);
 await subBench(
 	'render-real',
 	'Tick rendering in the page (EX 1 at the market pace, ~3 ticks/s)',
