@@ -15,6 +15,7 @@ import {
 	type FrameKind,
 	type LoggedFrame,
 } from '../lib/frame-log.ts';
+import { setText } from './set-text.client.ts';
 import { TailPane } from './tail-pane.client.ts';
 
 /** Frames kept for filtering and export. */
@@ -145,9 +146,12 @@ export class FrameLogView {
 			this.#pending = [];
 			this.#pane.append(items);
 		}
-		this.#parts.note.textContent = this.#paused
-			? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.`
-			: '';
+		setText(
+			this.#parts.note,
+			this.#paused
+				? `Paused: ${this.#hiddenWhilePaused.toLocaleString('en-US')} frames not shown.`
+				: '',
+		);
 		if (this.#countsDirty) {
 			this.#countsDirty = false;
 			this.#parts.counts.textContent = `Frames kept: ${FRAME_KINDS.map(

@@ -73,6 +73,40 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		await page.waitForSelector('ch-tick-stream[data-state="open"]', { timeout: 20_000 });
 	}
 
+	/**
+	 * Opens the chapter with the test as the stream server (Playwright's routeWebSocket): the
+	 * panel is open, and `server` is the test's side of its socket once it connects.
+	 */
+	async function openAsServer(): Promise<{
+		page: Page;
+		errors: string[];
+		server: () => WebSocketRoute;
+	}> {
+		let route: WebSocketRoute | undefined;
+		const { page, errors } = await open({}, (context) =>
+			context.routeWebSocket(/\/stream$/, (ws) => {
+				route = ws;
+			}),
+		);
+		await streamOpen(page);
+		return { page, errors, server: () => route! };
+	}
+
+	/** A tick of EX 1's first symbol in LTP mode, as the server frames it. */
+	const ltpTick = (ltp: number, timestamp: number = Date.now()): string => {
+		const [first] = EX1_STATE.symbols;
+		return JSON.stringify(
+			marketDataFrame(first!, 1, {
+				ltp,
+				ltt: timestamp,
+				symbol: first!.symbol,
+				exchange: first!.exchange,
+				mode: 1,
+				timestamp,
+			}),
+		);
+	};
+
 	/** Sends a message as the builder's "Send to the live stream" does. */
 	async function send(page: Page, message: unknown): Promise<void> {
 		await page.evaluate((text) => {
@@ -242,13 +276,7 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 	it('shows a tick’s on_tick line and its frame in the frame that paints its price, even right after another tick', async () => {
 		// The test is the server: it sends two ticks, the second as soon as the first is painted.
 		const [first] = EX1_STATE.symbols;
-		let server: WebSocketRoute | undefined;
-		const { page, errors } = await open({}, (context) =>
-			context.routeWebSocket(/\/stream$/, (ws) => {
-				server = ws;
-			}),
-		);
-		await streamOpen(page);
+		const { page, errors, server } = await openAsServer();
 		// What the panel shows in the frame that paints each new price (one render writes it all).
 		await page.evaluate(() => {
 			const root = document.querySelector('ch-tick-stream')!;
@@ -273,17 +301,6 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 		// The ticks follow a quiet spell, as at the market's pace (the panel just sent its
 		// subscribe and ping, which the log shows in a frame of their own).
 		await page.waitForTimeout(500);
-		const tick = (ltp: number, timestamp: number) =>
-			JSON.stringify(
-				marketDataFrame(first!, 1, {
-					ltp,
-					ltt: timestamp,
-					symbol: first!.symbol,
-					exchange: first!.exchange,
-					mode: 1,
-					timestamp,
-				}),
-			);
 		const seen = () =>
 			page.evaluate(
 				() =>
@@ -294,11 +311,11 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 				(n) => (window as unknown as { seen: unknown[] }).seen.length >= n,
 				count,
 			);
-		server!.send(tick(2500.5, Date.now()));
+		server().send(ltpTick(2500.5));
 		// The next tick leaves as soon as this one is painted (waitForFunction checks each frame),
 		// so it comes well within 100 ms of the frame that printed the first.
 		await painted(1);
-		server!.send(tick(2501.25, Date.now()));
+		server().send(ltpTick(2501.25));
 		await painted(2);
 		expect(await seen()).toEqual([
 			{
@@ -312,6 +329,70 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 				frame: expect.stringContaining('"ltp":2501.25,'),
 			},
 		]);
+		expect(errors).toEqual([]);
+	});
+
+	it('moves the polling counter on once a second while no tick comes, and wakes the page no more often', async () => {
+		// The test is the server, and it sends no tick: only the clock moves the counter.
+		const { page, errors } = await openAsServer();
+		const changes = await page.evaluate(async () => {
+			const counter = document.querySelector('ch-tick-stream [data-part="polling"]')!;
+			const at: number[] = [];
+			const observer = new MutationObserver(() => at.push(performance.now()));
+			observer.observe(counter, { subtree: true, childList: true, characterData: true });
+			// Four seconds of a quiet stream, counted by the page's own clock.
+			await new Promise((resolve) => setTimeout(resolve, 4_000));
+			observer.disconnect();
+			return at;
+		});
+		const gaps = changes.slice(1).map((t, i) => t - changes[i]!);
+		expect(changes.length).toBeGreaterThanOrEqual(3);
+		for (const gap of gaps) {
+			expect(gap).toBeGreaterThan(950);
+			expect(gap).toBeLessThan(2_000);
+		}
+		expect(errors).toEqual([]);
+	});
+
+	it('writes only what a tick changed: in LTP mode the quote and depth cells keep their “—”, the price its text node', async () => {
+		// The test is the server, so each tick is known: same symbol, a new price each time.
+		const { page, errors, server } = await openAsServer();
+		const row = stream(page).locator('[data-part="rows"] tr').first();
+		server().send(ltpTick(2500.5));
+		await expect.poll(() => row.locator('.ts-ltp').textContent()).toBe('2500.50');
+		// From here on, every change the page makes to the row, and whether the price's text node
+		// is the one it was.
+		await row.evaluate((tr) => {
+			const w = window as unknown as { touched: string[]; priceNode: Node | null };
+			w.touched = [];
+			w.priceNode = tr.querySelector('.ts-ltp')!.firstChild;
+			new MutationObserver((records) => {
+				for (const record of records) {
+					const cell = (
+						record.target.nodeType === Node.TEXT_NODE
+							? record.target.parentElement
+							: (record.target as Element)
+					)?.closest('td, th');
+					w.touched.push(`${cell?.className ?? '?'} ${record.type}`);
+				}
+			}).observe(tr, { subtree: true, childList: true, characterData: true });
+		});
+		server().send(ltpTick(2501.25));
+		await expect.poll(() => row.locator('.ts-ltp').textContent()).toBe('2501.25');
+		server().send(ltpTick(2499));
+		await expect.poll(() => row.locator('.ts-ltp').textContent()).toBe('2499.00');
+		const { touched, samePriceNode } = await page.evaluate(() => {
+			const w = window as unknown as { touched: string[]; priceNode: Node | null };
+			const price = document.querySelector('ch-tick-stream [data-part="rows"] tr .ts-ltp')!;
+			return {
+				touched: [...new Set(w.touched)].sort(),
+				samePriceNode: price.firstChild === w.priceNode,
+			};
+		});
+		// The price and its change moved, in place; nothing else in the row was written.
+		expect(touched).toEqual(['ts-num ts-change characterData', 'ts-num ts-ltp characterData']);
+		expect(samePriceNode).toBe(true);
+		expect(await row.locator('.ts-q, .ts-d').allTextContents()).toEqual(Array(6).fill('—'));
 		expect(errors).toEqual([]);
 	});
 
@@ -557,6 +638,36 @@ describe.skipIf(!browserAvailable)('live stream panel', { timeout: 120_000 }, ()
 			return bad;
 		});
 		expect(badBreaks).toEqual([]);
+	});
+
+	it('wraps a piece of a frame wider than the log (a long symbol a reader sent) inside the log, at 360 px', async () => {
+		const { page, errors } = await open({ width: 360 });
+		await streamOpen(page);
+		const symbol = 'LONG'.repeat(30);
+		await send(page, {
+			action: 'subscribe',
+			symbols: [{ symbol, exchange: 'NSE' }],
+			mode: 'ltp',
+		});
+		const frame = stream(page)
+			.locator('[data-part="log"] [role="listitem"]')
+			.filter({ hasText: symbol });
+		await frame.first().waitFor();
+		const fit = await frame.first().evaluate((item) => {
+			const log = item.closest('[data-part="log"]')!;
+			const code = item.querySelector('code')!;
+			const right = Math.max(...[...code.getClientRects()].map((r) => r.right));
+			const box = log.getBoundingClientRect();
+			const inner = box.left + log.clientLeft + log.clientWidth;
+			return {
+				overflowsLog: log.scrollWidth > log.clientWidth,
+				overflowsItem: item.scrollWidth > item.clientWidth,
+				pastEdge: right > inner + 0.5,
+			};
+		});
+		// All of it shows: no line runs past the log's edge, where its block would clip it.
+		expect(fit).toEqual({ overflowsLog: false, overflowsItem: false, pastEdge: false });
+		expect(errors).toEqual([]);
 	});
 
 	it('sets the log’s frames apart evenly, also where one block of lines ends and the next begins', async () => {

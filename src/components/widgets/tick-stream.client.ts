@@ -49,6 +49,7 @@ import {
 import { resolveStreamEndpoint, type StreamEndpoint } from '../../lib/stream-url.ts';
 import { SubscriptionLedger } from '../../lib/subscription-ledger.ts';
 import { fullBucket, msUntil, take, type BucketRate } from '../../lib/token-bucket.ts';
+import { setData, setText } from '../../client/set-text.client.ts';
 
 const CONSOLE_LINES = 200;
 /**
@@ -67,12 +68,17 @@ const TICK_RENDER_MS = 50;
  * a second cost a phone more long tasks at 50 ticks a second (render.bench.ts).
  */
 const PANE_RATE: BucketRate = { capacity: 2, perSecond: 6 };
-/** How often the polling counter and the latency figures move on between ticks. */
-const CLOCK_MS = 500;
+/**
+ * How often the polling counter and the latency figures move on between ticks: once a second,
+ * like a clock. Every tick's frame moves them on too, so this only wakes the page in a lull; at
+ * 500 ms it woke it about 0.8 times a second at the market's pace (a quarter of the panel's
+ * frames, each costing a whole frame of the chapter for one changed number).
+ */
+const CLOCK_MS = 1000;
 /**
  * How long a moved price stays tinted up or down, at least. The tint goes in the frame that
  * shows the price and comes off in the first frame after this, which the next tick or the clock
- * brings anyway: a fade would cost the page frames of its own (one to start, one to end) for
+ * brings anyway (within CLOCK_MS): a fade would cost the page frames of its own (one to start, one to end) for
  * every tick, more than the tick's own frame at the market's pace (render.bench.ts).
  */
 const FLASH_MS = 600;
@@ -637,21 +643,26 @@ export class TickStream extends HTMLElement {
 			if (!row.dirty || !row.last) continue;
 			row.dirty = false;
 			const data = row.last.data;
-			row.cells.ltp.textContent = price(data.ltp);
+			setText(row.cells.ltp, price(data.ltp));
 			const change = data.change ?? (row.first === undefined ? undefined : data.ltp - row.first);
 			const sign =
 				change === undefined || Math.abs(change) < 0.005 ? '' : change > 0 ? '▲ +' : '▼ −';
-			row.cells.change.textContent =
-				change === undefined ? '—' : `${sign}${Math.abs(change).toFixed(2)}`;
-			row.cells.change.dataset.sign = sign ? (change! > 0 ? 'up' : 'down') : 'flat';
-			row.cells.open.textContent = price(data.open);
-			row.cells.high.textContent = price(data.high);
-			row.cells.low.textContent = price(data.low);
-			row.cells.volume.textContent =
-				data.volume === undefined ? '—' : data.volume.toLocaleString('en-IN');
-			row.cells.bid.textContent = price(data.depth?.buy[0]?.price);
-			row.cells.ask.textContent = price(data.depth?.sell[0]?.price);
-			row.path.setAttribute('d', sparklinePath(row.prices.values(), TICKER_SPARK_BOX));
+			setText(
+				row.cells.change,
+				change === undefined ? '—' : `${sign}${Math.abs(change).toFixed(2)}`,
+			);
+			setData(row.cells.change, 'sign', sign ? (change! > 0 ? 'up' : 'down') : 'flat');
+			setText(row.cells.open, price(data.open));
+			setText(row.cells.high, price(data.high));
+			setText(row.cells.low, price(data.low));
+			setText(
+				row.cells.volume,
+				data.volume === undefined ? '—' : data.volume.toLocaleString('en-IN'),
+			);
+			setText(row.cells.bid, price(data.depth?.buy[0]?.price));
+			setText(row.cells.ask, price(data.depth?.sell[0]?.price));
+			const path = sparklinePath(row.prices.values(), TICKER_SPARK_BOX);
+			if (row.path.getAttribute('d') !== path) row.path.setAttribute('d', path);
 			if (row.flash && open) {
 				row.cells.ltp.dataset.flash = row.flash;
 				row.flashUntilMs = renderedAtMs + FLASH_MS;
@@ -673,7 +684,7 @@ export class TickStream extends HTMLElement {
 					}),
 				);
 				this.#consoleQueue = [];
-				part(this, 'last-tick').textContent = this.#lastTick;
+				setText(part(this, 'last-tick'), this.#lastTick);
 			}
 			this.#log?.render();
 		} else if (panesDue && this.#panesTimer === undefined) {
@@ -694,10 +705,10 @@ export class TickStream extends HTMLElement {
 			this.#latencyAtMs = renderedAtMs;
 			this.#wire?.renderLatency();
 		}
-		part(this, 'received').textContent = this.#received.toLocaleString('en-US');
-		part(this, 'polling').textContent = this.#polling.requests.toLocaleString('en-US');
-		this.dataset.received = String(this.#received);
-		this.dataset.printed = String(this.#printed);
+		setText(part(this, 'received'), this.#received.toLocaleString('en-US'));
+		setText(part(this, 'polling'), this.#polling.requests.toLocaleString('en-US'));
+		setData(this, 'received', String(this.#received));
+		setData(this, 'printed', String(this.#printed));
 		if (this.#newestTickMs !== undefined && this.#newestTickMs !== this.#stampedTickMs) {
 			// For the render benchmark: the newest tick painted, and when it was painted (only
 			// when this frame brought one: the half-second counter refresh is not a tick).
