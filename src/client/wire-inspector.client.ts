@@ -109,7 +109,7 @@ export class WireInspector {
 		this.#latencyDirty = true;
 	}
 
-	/** Writes the latency figures if they changed (the panel calls this at most twice a second). */
+	/** Writes the latency figures if they changed (the panel calls this at most once a second). */
 	renderLatency(): void {
 		if (!this.#latencyDirty) return;
 		this.#latencyDirty = false;
