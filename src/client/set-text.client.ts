@@ -10,7 +10,8 @@
 /** Shows `text` as the whole content of `element`, touching the DOM only if it differs. */
 export function setText(element: Element, text: string): void {
 	const node = element.firstChild;
-	if (node !== null && node === element.lastChild && node.nodeType === Node.TEXT_NODE) {
+	// 3 is Node.TEXT_NODE, spelled out so that this also runs where there is no DOM (unit tests).
+	if (node && node === element.lastChild && node.nodeType === 3) {
 		if ((node as Text).data !== text) (node as Text).data = text;
 	} else if (element.textContent !== text) element.textContent = text;
 }
