@@ -11,6 +11,7 @@
 // Over ~400 lines because the form, the editor and the three views share one message state; the
 // rules are in src/lib (subscribe-message.ts, builder-edit.ts).
 import { copyText } from '../../client/copy.client.ts';
+import { setText } from '../../client/set-text.client.ts';
 import {
 	applyFormChange,
 	codeRuns,
@@ -270,7 +271,7 @@ class SubscribeBuilder extends HTMLElement {
 			if ('disabled' in control) (control as HTMLInputElement).disabled = locked;
 		}
 		const note = part<HTMLElement>(this, 'form-lock');
-		if (note.textContent !== reason) note.textContent = reason;
+		setText(note, reason);
 		note.hidden = !locked;
 	}
 
@@ -325,7 +326,7 @@ class SubscribeBuilder extends HTMLElement {
 
 	#formNote(text: string): void {
 		const note = part<HTMLElement>(this, 'form-note');
-		if (note.textContent !== text) note.textContent = text;
+		setText(note, text);
 		note.hidden = text === '';
 	}
 

@@ -78,8 +78,9 @@ const CLOCK_MS = 1000;
 /**
  * How long a moved price stays tinted up or down, at least. The tint goes in the frame that
  * shows the price and comes off in the first frame after this, which the next tick or the clock
- * brings anyway (within CLOCK_MS): a fade would cost the page frames of its own (one to start, one to end) for
- * every tick, more than the tick's own frame at the market's pace (render.bench.ts).
+ * brings anyway (within CLOCK_MS): a fade would cost the page frames of its own (one to start,
+ * one to end) for every tick, more than the tick's own frame at the market's pace
+ * (render.bench.ts).
  */
 const FLASH_MS = 600;
 /** Lines beyond CONSOLE_LINES kept before the oldest are dropped in one step (see TailPane). */
@@ -670,7 +671,7 @@ export class TickStream extends HTMLElement {
 			row.flash = undefined;
 		}
 		const table = part<HTMLElement>(this, 'table');
-		if (table.dataset.fields !== this.#fields) table.dataset.fields = this.#fields;
+		setData(table, 'fields', this.#fields);
 
 		const panesDue = this.#consoleQueue.length > 0 || this.#log?.due;
 		// A reader's own change to the log (a filter, Resume) shows in the next frame.
@@ -711,7 +712,7 @@ export class TickStream extends HTMLElement {
 		setData(this, 'printed', String(this.#printed));
 		if (this.#newestTickMs !== undefined && this.#newestTickMs !== this.#stampedTickMs) {
 			// For the render benchmark: the newest tick painted, and when it was painted (only
-			// when this frame brought one: the half-second counter refresh is not a tick).
+			// when this frame brought one: the clock's refresh of the counter is not a tick).
 			this.#stampedTickMs = this.#newestTickMs;
 			this.dataset.paintedTickMs = String(this.#newestTickMs);
 			this.dataset.paintedAtMs = String(Date.now());
@@ -790,8 +791,8 @@ export class TickStream extends HTMLElement {
 	#showState(): void {
 		const state = part(this, 'state');
 		const text = this.#stateText();
-		if (state.textContent !== text) state.textContent = text;
-		state.dataset.state = this.#stateInfo.state;
+		setText(state, text);
+		setData(state, 'state', this.#stateInfo.state);
 		const simulated = this.#transport === 'simulation';
 		part(this, 'simulated').hidden = !simulated;
 		// Spaces around it: the note's parts are inline, and the markup leaves none between them.
