@@ -1,4 +1,4 @@
-// Writing text into the parts of a widget that change (a streaming panel's cells, a form's notes).
+// Writing text into the parts of a widget that change while it streams.
 //
 // Setting `textContent` replaces the element's children even when the text is the same, so the
 // browser drops the old text's layout object, builds a new one and lays the line out again. A

@@ -11,7 +11,6 @@
 // Over ~400 lines because the form, the editor and the three views share one message state; the
 // rules are in src/lib (subscribe-message.ts, builder-edit.ts).
 import { copyText } from '../../client/copy.client.ts';
-import { setText } from '../../client/set-text.client.ts';
 import {
 	applyFormChange,
 	codeRuns,
@@ -271,7 +270,7 @@ class SubscribeBuilder extends HTMLElement {
 			if ('disabled' in control) (control as HTMLInputElement).disabled = locked;
 		}
 		const note = part<HTMLElement>(this, 'form-lock');
-		setText(note, reason);
+		if (note.textContent !== reason) note.textContent = reason;
 		note.hidden = !locked;
 	}
 
@@ -326,7 +325,7 @@ class SubscribeBuilder extends HTMLElement {
 
 	#formNote(text: string): void {
 		const note = part<HTMLElement>(this, 'form-note');
-		setText(note, text);
+		if (note.textContent !== text) note.textContent = text;
 		note.hidden = text === '';
 	}
 
